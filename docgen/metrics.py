@@ -1,0 +1,53 @@
+"""How wide a line of Times New Roman text is, without a font file.
+
+The rules under the motto, the agency name and the subject must be as long as (or a
+third to a half of) the text above them (Decree 30, Appendix I, items 1, 2 and 5a), so the
+renderer sizes them and the checker measures them with these widths: the Adobe Times
+metrics, which Times New Roman and Liberation Serif share (1/1000 em).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_ASCII = "".join(chr(c) for c in range(32, 127))
+
+_ROMAN = [
+    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278,
+    500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444,
+    921, 722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722,
+    556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469, 500,
+    333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500,
+    500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+]
+_BOLD = [
+    250, 333, 555, 500, 500, 1000, 833, 278, 333, 333, 500, 570, 250, 333, 250, 278,
+    500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 333, 333, 570, 570, 570, 500,
+    930, 722, 667, 722, 722, 667, 611, 778, 778, 389, 500, 778, 667, 944, 722, 778,
+    611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 333, 278, 333, 581, 500,
+    333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500,
+    556, 556, 444, 389, 333, 556, 500, 722, 500, 500, 444, 394, 220, 394, 520,
+]
+_WIDTHS = {False: dict(zip(_ASCII, _ROMAN)), True: dict(zip(_ASCII, _BOLD))}
+_EXTRA = {
+    False: {"đ": 500, "Đ": 722, "“": 444, "”": 444, "‘": 333, "’": 333, "–": 500, "—": 1000, "…": 1000},
+    True: {"đ": 556, "Đ": 722, "“": 500, "”": 500, "‘": 333, "’": 333, "–": 500, "—": 1000, "…": 1000},
+}
+
+
+def _char_width(ch: str, bold: bool) -> int:
+    table = _WIDTHS[bold]
+    if ch in table:
+        return table[ch]
+    if ch in _EXTRA[bold]:
+        return _EXTRA[bold][ch]
+    decomposed = unicodedata.normalize("NFD", ch)
+    if decomposed[0] in table:
+        # Vietnamese letters keep their base letter's advance; the horn (ơ, ư) adds a little.
+        return table[decomposed[0]] + (60 if "\u031b" in decomposed else 0)
+    return 500
+
+
+def text_width_pt(text: str, size: float, bold: bool = False) -> float:
+    """Width of `text` set in Times New Roman at `size` points."""
+    return sum(_char_width(ch, bold) for ch in text) * size / 1000
