@@ -53,7 +53,7 @@ PARTS: dict[str, PartStyle] = {
     "date": PartStyle("Địa danh, thời gian", (13, 14), 14, None, True),
     "type_name": PartStyle("Tên loại văn bản", (13, 14), 14, True, False, upper=True),
     "subject": PartStyle("Trích yếu nội dung", (13, 14), 14, True, False),
-    "letter_subject": PartStyle("Trích yếu công văn (V/v)", (12, 13), 13, False, False),
+    "letter_subject": PartStyle("Trích yếu công văn (V/v)", (12, 13), 12, False, False),
     "authority": PartStyle("Quyền hạn, chức vụ người ký", (13, 14), 14, True, False, upper=True),
     "signer": PartStyle("Họ tên người ký", (13, 14), 14, True, False),
     "addressees": PartStyle("Kính gửi", (14, 14), 14, None, False),

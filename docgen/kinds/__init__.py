@@ -1,0 +1,23 @@
+"""The document kinds docgen knows, by their fixed names."""
+
+from __future__ import annotations
+
+from ..errors import DocgenError
+from . import bao_cao_thanh_tich, bien_ban, cong_van, ke_hoach, quyet_dinh_khen_thuong, to_trinh
+from .base import Document, Kind
+
+# In the order a new user meets them (docgen kinds).
+KINDS: dict[str, Kind] = {
+    module.KIND.name: module.KIND
+    for module in (ke_hoach, cong_van, to_trinh, bien_ban, bao_cao_thanh_tich, quyet_dinh_khen_thuong)
+}
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise DocgenError(f"unknown document kind {name!r}; known kinds: {', '.join(KINDS)}") from None
+
+
+__all__ = ["KINDS", "Document", "Kind", "get_kind"]

@@ -1,0 +1,104 @@
+"""The issuing office, described once in an agency file (YAML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .datafile import load_model
+from .layout import SIGNING_PREFIXES
+from .vietnamese import upper
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Signer(Strict):
+    name: str = Field(title="Họ và tên", examples=["Nguyễn Mai Phương"])
+    title: str = Field(title="Chức vụ", examples=["PHÓ GIÁM ĐỐC"])
+    authority: str = Field(
+        "", title="Thẩm quyền ký",
+        description="line above the title: 'KT. GIÁM ĐỐC', 'TM. ỦY BAN NHÂN DÂN', 'TL. GIÁM ĐỐC'; empty when the head signs",
+        examples=["KT. GIÁM ĐỐC"],
+    )
+
+    @field_validator("title", "authority")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return upper(value)
+
+    @field_validator("authority")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if value and not value.startswith(SIGNING_PREFIXES):
+            raise ValueError(f"must start with one of {', '.join(SIGNING_PREFIXES)} (e.g. 'KT. GIÁM ĐỐC')")
+        return value
+
+    @property
+    def lines(self) -> list[str]:
+        """The signing authority block, top to bottom, above the signature."""
+        return [line for line in (self.authority, self.title) if line]
+
+
+class Council(Strict):
+    name: str = Field(title="Tên hội đồng", examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"])
+    code: str = Field(title="Ký hiệu hội đồng", examples=["HĐTĐKT"])
+
+
+class Contact(Strict):
+    address: str = Field("", title="Địa chỉ")
+    phone: str = Field("", title="Điện thoại")
+    email: str = Field("", title="Thư điện tử")
+    website: str = Field("", title="Trang thông tin điện tử")
+
+    @property
+    def line(self) -> str:
+        parts = [self.address and f"Địa chỉ: {self.address}", self.phone and f"Điện thoại: {self.phone}",
+                 self.email and f"E-mail: {self.email}", self.website and f"Website: {self.website}"]
+        return "; ".join(p for p in parts if p)
+
+
+class Agency(Strict):
+    parent: str = Field("", title="Cơ quan chủ quản", examples=["UBND TỈNH CAO BẰNG"])
+    name: str = Field(title="Tên cơ quan ban hành", examples=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
+    full_name: str = Field(
+        title="Tên đầy đủ", description="the name as written inside sentences",
+        examples=["Sở Giáo dục và Đào tạo Cao Bằng"],
+    )
+    code: str = Field(
+        title="Ký hiệu cơ quan", description="spelled exactly as the office does: never derived",
+        examples=["SGD&ĐT", "SGDĐT"],
+    )
+    place: str = Field(title="Địa danh", examples=["Cao Bằng"])
+    head_title: str = Field(title="Chức vụ người đứng đầu", examples=["GIÁM ĐỐC"])
+    units: dict[str, str] = Field(
+        title="Đơn vị soạn thảo", description="code -> name of each drafting unit",
+        examples=[{"VP": "Văn phòng", "GDTrH": "Phòng Giáo dục Trung học"}],
+    )
+    signers: dict[str, Signer] = Field(title="Người ký", description="key -> signer")
+    councils: dict[str, Council] = Field(default_factory=dict, title="Hội đồng")
+    contact: Contact | None = Field(None, title="Thông tin liên hệ")
+
+    @field_validator("parent", "name", "head_title")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return upper(value)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not value or any(ch.isspace() or ch in "/-" for ch in value):
+            raise ValueError("an agency code has no spaces, '/' or '-' (e.g. 'SGDĐT')")
+        return value
+
+    def signer(self, key: str) -> Signer:
+        try:
+            return self.signers[key]
+        except KeyError:
+            raise KeyError(f"no signer {key!r} in the agency file (known: {', '.join(self.signers)})") from None
+
+
+def load_agency(path: str | Path) -> Agency:
+    return load_model(Agency, path)

@@ -1,0 +1,238 @@
+"""What every document kind shares: common fields, the resolved document, the template context.
+
+A kind is a data model (what the clerk writes), a template (.docx in templates_docx/) and a
+function that turns a validated document into the template's context. The parts every
+kind has (header block, number, date line, title, recipients, signature) are built here
+once, so each kind module only adds its own content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+from docxtpl import RichText
+from pydantic import Field, field_validator
+
+from .. import markup
+from ..agency import Agency, Signer, Strict
+from ..layout import CIRCULATION_NOTES, SECRECY_MARKS, URGENCY_MARKS
+from ..vietnamese import date_line, number_symbol, parse_date, symbol_for, upper
+
+Secrecy = Literal["MẬT", "TỐI MẬT", "TUYỆT MẬT"]
+Urgency = Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
+Circulation = Literal["XEM XONG TRẢ LẠI", "LƯU HÀNH NỘI BỘ"]
+assert set(Secrecy.__args__) == set(SECRECY_MARKS)  # type: ignore[attr-defined]
+assert set(Urgency.__args__) == set(URGENCY_MARKS)  # type: ignore[attr-defined]
+assert set(Circulation.__args__) == set(CIRCULATION_NOTES)  # type: ignore[attr-defined]
+
+
+class DocumentData(Strict):
+    """Fields every kind has."""
+
+    agency: str | Agency | None = Field(
+        None, title="Tệp cơ quan ban hành",
+        description="path of the agency file, relative to this data file (or given with --agency)",
+        examples=["agency.yaml"],
+    )
+    drafting_unit: str = Field("", title="Đơn vị soạn thảo", description="code of a unit in the agency file", examples=["VP"])
+    date: dt.date | None = Field(None, title="Ngày ban hành", description="YYYY-MM-DD or dd/mm/yyyy; blank in a draft")
+    number: int | None = Field(None, ge=1, title="Số", description="given at issue; blank in a draft")
+    secrecy: Secrecy | None = Field(None, title="Độ mật")
+    urgency: Urgency | None = Field(None, title="Mức độ khẩn")
+    circulation: Circulation | None = Field(None, title="Phạm vi lưu hành")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_date(value)
+        return value
+
+
+class SignedData(DocumentData):
+    """A document signed by one person for the agency, with a Nơi nhận list."""
+
+    drafting_unit: str = Field(title="Đơn vị soạn thảo", description="code of a unit in the agency file", examples=["VP"])
+    signer: str | Signer = Field(
+        title="Người ký", description="key of a signer in the agency file, or name/title/authority",
+        examples=["pho_giam_doc"],
+    )
+    recipients: list[str] = Field(
+        default_factory=list, title="Nơi nhận",
+        description="one recipient a line; '- ' and ';' are added, and the 'Lưu' line last",
+        examples=[["Như kính gửi", "Bộ GD&ĐT (Vụ TĐKT)"]],
+    )
+    file_copy: str | None = Field(None, title="Lưu", description="default 'VT, <drafting unit>'", examples=["VT, VP"])
+    drafter: str | None = Field(None, title="Ký hiệu người soạn thảo", examples=["PL"])
+    copies: int | None = Field(None, ge=1, title="Số lượng bản", examples=[30])
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A document kind: its names, its data model and how its template is filled."""
+
+    name: str  # fixed identifier other tools use: "ke_hoach"
+    label: str  # Vietnamese name: "Kế hoạch"
+    type_name: str | None  # name printed as the title: "KẾ HOẠCH"; None for a công văn
+    type_code: str | None  # symbol code (Decree 30 Appendix III); None for a công văn
+    numbered: bool  # False for annexes such as an achievement report
+    model: type[DocumentData]
+    context: Callable[["Document"], dict[str, Any]]
+    description: str = ""
+    # Who issues it in its own name when that is not the agency (a council): sets issuer_*.
+    resolve_issuer: Callable[["Document"], None] | None = None
+
+    @property
+    def template_name(self) -> str:
+        return f"{self.name}.docx"
+
+
+@dataclass
+class Document:
+    """A validated document of a kind, with the agency and numbering resolved."""
+
+    kind: Kind
+    data: Any  # an instance of kind.model
+    agency: Agency
+    source: str = "<data>"
+    issuer_name: str = ""  # who issues it in its own name: the agency, or a council
+    issuer_parent: str = ""
+    issuer_code: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.issuer_name:
+            self.issuer_name, self.issuer_parent, self.issuer_code = (
+                self.agency.name, self.agency.parent, self.agency.code)
+
+    @property
+    def number(self) -> int | None:
+        return self.data.number
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.data.date
+
+    @property
+    def unit_code(self) -> str:
+        return self.data.drafting_unit
+
+    @property
+    def symbol(self) -> str | None:
+        if not self.kind.numbered:
+            return None
+        return symbol_for(self.kind.type_code, self.issuer_code, self.unit_code)
+
+    @property
+    def number_symbol(self) -> str | None:
+        return number_symbol(self.number, self.symbol) if self.symbol else None
+
+    @property
+    def subject(self) -> str:
+        return getattr(self.data, "subject", "")
+
+    @property
+    def signer(self) -> Signer | None:
+        value = getattr(self.data, "signer", None)
+        if isinstance(value, str):
+            return self.agency.signer(value)
+        return value
+
+    @property
+    def file_copy(self) -> str:
+        return self.data.file_copy or f"VT, {self.unit_code}"
+
+    def recipients_lines(self) -> list[str]:
+        """Nơi nhận: '- X;' each, the last '- Lưu: VT, VP.' (Decree 30, Appendix I, item 9b)."""
+        names = [r.strip().lstrip("-").strip().rstrip(";.").strip() for r in self.data.recipients]
+        lines = [f"- {name};" for name in names if name and not name.startswith("Lưu:")]
+        lines.append(f"- Lưu: {self.file_copy.rstrip('.')}.")
+        return lines
+
+    def marks(self) -> list[str]:
+        return [m for m in (self.data.secrecy, self.data.urgency) if m]
+
+
+def rich(spans: list[markup.Span] | tuple[markup.Span, ...]) -> RichText:
+    """Runs for a template paragraph: plain spans take the paragraph style's formatting."""
+    text = RichText()
+    for span in spans:
+        text.add(span.text, bold=span.bold, italic=span.italic)
+    return text
+
+
+def rich_markup(text: str) -> RichText:
+    return rich(markup.parse_inline(text))
+
+
+def body_blocks(blocks: list[markup.Block]) -> list[dict[str, Any]]:
+    """Blocks as the template's body loop reads them: a style variant and its runs."""
+    return [{"style": b.style, "rich": rich(b.spans), "text": b.text} for b in blocks]
+
+
+def signature_context(signer: Signer) -> dict[str, Any]:
+    return {"lines": signer.lines, "name": signer.name}
+
+
+def common_context(doc: Document) -> dict[str, Any]:
+    """The parts every kind shares: header block, number, date line, title, recipients, signature."""
+    data = doc.data
+    signer = doc.signer
+    return {
+        "parent_agency": doc.issuer_parent,
+        "agency_name": doc.issuer_name,
+        "number_line": f"Số: {doc.number_symbol}" if doc.number_symbol else "",
+        "marks": doc.marks(),
+        "circulation": data.circulation or "",
+        "date_line": date_line(doc.agency.place, doc.date),
+        "type_name": doc.kind.type_name or "",
+        "subject_lines": [line.strip() for line in doc.subject.splitlines() if line.strip()],
+        "recipients": doc.recipients_lines() if isinstance(data, SignedData) else [],
+        "signature": signature_context(signer) if signer else None,
+        "copies_line": _copies_line(data),
+        "contact_line": doc.agency.contact.line if doc.agency.contact else "",
+    }
+
+
+def _copies_line(data: Any) -> str:
+    """Item 12: drafter's initials and number of copies, `PL.(30)`."""
+    drafter = getattr(data, "drafter", None)
+    copies = getattr(data, "copies", None)
+    if not drafter:
+        return ""
+    return f"{drafter}.({copies})" if copies else f"{drafter}."
+
+
+def upper_lines(text: str) -> list[str]:
+    return [upper(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+
+def paragraph(style: markup.BlockStyle, text: str, *, inline_markup: bool = True) -> markup.Block:
+    """One body block built in code (bases, articles, requests) rather than parsed from markup."""
+    spans = markup.parse_inline(text) if inline_markup else [markup.Span(text)]
+    return markup.Block(style, "", tuple(spans))
+
+
+def articles(texts: list[str]) -> list[markup.Block]:
+    """`Điều 1.`, `Điều 2.`, ... numbered from their order, the label bold (Decree 30, Appendix I)."""
+    return [markup.Block("article", f"Điều {n}.",
+                         (markup.Span(f"Điều {n}. ", bold=True), *markup.parse_inline(text)))
+            for n, text in enumerate(texts, 1)]
+
+
+def bases(texts: list[str], style: markup.BlockStyle = "basis") -> list[markup.Block]:
+    """Legal bases, one a paragraph, each ending ';' and the last '.'."""
+    cleaned = [t.strip().rstrip(";.").strip() for t in texts if t.strip()]
+    return [paragraph(style, t + (";" if i < len(cleaned) - 1 else "."))
+            for i, t in enumerate(cleaned)]
+
+
+def addressee_lines(names: list[str]) -> list[str]:
+    """One addressee on the `Kính gửi:` line; several, each `- X;` and the last `- Y.` (item 9a)."""
+    cleaned = [n.strip().lstrip("-").strip().rstrip(";.").strip() for n in names if n.strip()]
+    if len(cleaned) == 1:
+        return [cleaned[0] + "."]
+    return [f"- {n};" if i < len(cleaned) - 1 else f"- {n}." for i, n in enumerate(cleaned)]

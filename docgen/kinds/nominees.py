@@ -1,0 +1,82 @@
+"""Nominees of a commendation and the attached list (danh sách kèm theo) that names them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from ..agency import Strict
+from ..vietnamese import legal_date, parse_date, roman
+from .base import Document
+
+NomineeType = Literal["collective", "individual"]
+
+_TYPE_WORDS = {"tập thể": "collective", "tap the": "collective", "cá nhân": "individual", "ca nhan": "individual"}
+
+
+class Nominee(Strict):
+    type: NomineeType = Field(title="Loại (tập thể / cá nhân)", examples=["individual"])
+    name: str = Field(title="Tên tập thể / Họ và tên", examples=["Hoàng Thị Thu Hà"])
+    position: str = Field("", title="Chức vụ", examples=["Giáo viên"])
+    unit: str = Field("", title="Đơn vị", examples=["Trường THPT Chuyên Cao Bằng"])
+    birth_date: dt.date | None = Field(None, title="Ngày sinh")
+    sex: str = Field("", title="Giới tính", examples=["Nữ"])
+    summary: str = Field("", title="Thành tích tóm tắt")
+    votes: int | None = Field(None, ge=0, title="Số phiếu đồng ý")
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return _TYPE_WORDS.get(value.strip().lower(), value)
+        return value
+
+    @field_validator("birth_date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return parse_date(value) if isinstance(value, str) else value
+
+    @property
+    def position_and_unit(self) -> str:
+        return ", ".join(p for p in (self.position, self.unit) if p)
+
+
+def split_nominees(nominees: list[Nominee]) -> tuple[list[Nominee], list[Nominee]]:
+    collectives = [n for n in nominees if n.type == "collective"]
+    individuals = [n for n in nominees if n.type == "individual"]
+    return collectives, individuals
+
+
+def annex_note(doc: Document, document_label: str, issuer: str) -> str:
+    """`(Kèm theo Quyết định số 05/QĐ-SGDĐT ngày 05 tháng 01 năm 2025 của ...)`; blanks in a draft."""
+    number = doc.number_symbol or ""
+    when = legal_date(doc.date) if doc.date else f"ngày      tháng      năm {dt.date.today().year}"
+    return f"(Kèm theo {document_label} số {number} {when} của {issuer})"
+
+
+def annex_context(doc: Document, nominees: list[Nominee], *, title: str, note: str) -> dict[str, Any]:
+    """The attached list: I. Tập thể / II. Cá nhân, each a table with STT."""
+    collectives, individuals = split_nominees(nominees)
+    sections = []
+    if collectives:
+        sections.append("collectives")
+    if individuals:
+        sections.append("individuals")
+    headings = {name: f"{roman(i + 1)}. {'TẬP THỂ' if name == 'collectives' else 'CÁ NHÂN'}"
+                for i, name in enumerate(sections)}
+    return {
+        "title_lines": ["DANH SÁCH", title],
+        "note": note,
+        "collectives_heading": headings.get("collectives", ""),
+        "individuals_heading": headings.get("individuals", ""),
+        "collectives": [{"no": str(i), "name": n.name, "unit": n.unit} for i, n in enumerate(collectives, 1)],
+        "individuals": [{"no": str(i), "name": n.name, "position_unit": n.position_and_unit}
+                        for i, n in enumerate(individuals, 1)],
+    }
+
+
+def count_by_type(nominees: list[Nominee]) -> tuple[int, int]:
+    collectives, individuals = split_nominees(nominees)
+    return len(collectives), len(individuals)

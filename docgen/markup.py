@@ -1,0 +1,160 @@
+"""The body-text markup of data files, and heading numbers computed from it.
+
+A clerk writes the content of a plan, letter or report as plain lines:
+
+    # Mục đích, yêu cầu          level-1 heading  -> "I. MỤC ĐÍCH, YÊU CẦU"
+    ## Mục đích                  level-2 heading  -> "1. Mục đích"
+    ### Đối với tập thể          level-3 heading  -> "a) Đối với tập thể" (or "1.1. ...")
+    Text of a paragraph ...      a paragraph; lines that follow are joined to it
+    - an item                    "- an item"
+    + a sub-item                 "+ a sub-item"
+    **bold**  *italic*           inline emphasis; \\* is a literal asterisk
+
+A blank line ends a paragraph or item. Numbers are never typed: they follow the structure,
+so a section cannot be numbered twice and a letter cannot be skipped (Decree 30,
+Appendix I: numbering continuous at every level).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .vietnamese import roman, upper
+
+# Parsed from markup: h1-h3, p, item, subitem. Built by kinds: basis (italic legal bases),
+# article (`Điều N.`), center (bold centred lines such as `QUYẾT ĐỊNH:`).
+BlockStyle = Literal["h1", "h2", "h3", "p", "item", "subitem", "basis", "article", "center"]
+Level3 = Literal["letter", "decimal"]
+
+LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese alphabet order used for points: a) b) c) d) đ) e)
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    style: BlockStyle
+    number: str  # "I.", "1.", "a)", "1.1." for headings; "" otherwise
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        """The block as it reads in the document, number and marker included."""
+        return "".join(s.text for s in self.spans)
+
+
+_INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
+
+
+def parse_inline(text: str, *, bold: bool = False, italic: bool = False) -> list[Span]:
+    """Split `**bold**` and `*italic*` runs; `\\*` stays a literal asterisk."""
+    text = text.replace("\\*", "\x00")
+    spans: list[Span] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.start() > pos:
+            spans.append(Span(text[pos:m.start()], bold, italic))
+        if m.group(1) is not None:
+            spans.append(Span(m.group(1), True, italic))
+        else:
+            spans.append(Span(m.group(2), bold, True))
+        pos = m.end()
+    if pos < len(text):
+        spans.append(Span(text[pos:], bold, italic))
+    return [Span(s.text.replace("\x00", "*"), s.bold, s.italic) for s in spans if s.text]
+
+
+def plain_text(text: str) -> str:
+    """Markup text with the emphasis marks removed."""
+    return "".join(s.text for s in parse_inline(text))
+
+
+_HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
+_ITEM = re.compile(r"^([-+])\s+(.*)$")
+# Numbers a clerk may have typed out of habit; the structure numbers headings itself.
+_TYPED_NUMBER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))\s*")
+
+
+class _Counter:
+    def __init__(self, level3: Level3):
+        self.level3 = level3
+        self.counts = [0, 0, 0]
+
+    def next(self, level: int) -> str:
+        self.counts[level - 1] += 1
+        for deeper in range(level, 3):
+            self.counts[deeper] = 0
+        n1, n2, n3 = self.counts
+        if level == 1:
+            return f"{roman(n1)}."
+        if level == 2:
+            return f"{n2}."
+        if self.level3 == "decimal":
+            return f"{n2}.{n3}."
+        return f"{LETTERS[(n3 - 1) % len(LETTERS)]})"
+
+
+def parse(source: str, *, level3: Level3 = "letter") -> list[Block]:
+    """Turn markup into blocks with their computed numbers."""
+    counter = _Counter(level3)
+    blocks: list[Block] = []
+    pending: tuple[str, list[str]] | None = None  # (style, lines) of the open paragraph/item
+
+    def close() -> None:
+        nonlocal pending
+        if pending is None:
+            return
+        style, lines = pending
+        text = " ".join(line.strip() for line in lines)
+        marker = {"item": "- ", "subitem": "+ "}.get(style, "")
+        blocks.append(Block(style, "", tuple([Span(marker)] if marker else []) + tuple(parse_inline(text))))
+        pending = None
+
+    for raw in source.splitlines():
+        line = raw.strip()
+        if not line:
+            close()
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            close()
+            level = len(heading.group(1))
+            title = _TYPED_NUMBER.sub("", heading.group(2).strip(), count=1)
+            number = counter.next(level)
+            # Bold/italic of a heading come from its paragraph style, which an office may restyle.
+            spans = [Span(f"{number} ")] + parse_inline(upper(title) if level == 1 else title)
+            blocks.append(Block(f"h{level}", number, tuple(spans)))  # type: ignore[arg-type]
+            continue
+        item = _ITEM.match(line)
+        if item:
+            close()
+            pending = ("item" if item.group(1) == "-" else "subitem", [item.group(2)])
+            continue
+        if pending is None:
+            pending = ("p", [line])
+        else:
+            pending[1].append(line)
+    close()
+    return blocks
+
+
+def end_content(blocks: list[Block]) -> list[Block]:
+    """Close the content with `./.` as Decree 30 requires of the last paragraph."""
+    if not blocks:
+        return blocks
+    last = blocks[-1]
+    spans = list(last.spans)
+    tail = spans[-1]
+    text = tail.text.rstrip()
+    if text.endswith("./."):
+        return blocks
+    text = text.rstrip(".;:,/") + "./."
+    spans[-1] = Span(text, tail.bold, tail.italic)
+    return blocks[:-1] + [Block(last.style, last.number, tuple(spans))]

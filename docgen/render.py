@@ -1,0 +1,152 @@
+"""Filling a kind's .docx template with a document's context.
+
+The template runs in Jinja's sandbox with autoescaping: a template (an office may supply
+its own) cannot call into Python or read files, and a data value such as `{{ x }}`,
+`<w:p>` or `&` is printed exactly as typed, never interpreted.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from lxml import etree
+
+from .errors import TemplateFault
+from .kinds import Document
+from .layout import PARTS, RULE_SHARE_USED, text_width_mm, twips
+from .metrics import text_width_pt
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W}}}"
+
+# Paragraph style of the text a rule paragraph sits under -> which rule it is (layout.RULE_SHARE).
+RULE_STYLE = "ND30Rule"
+RULED_PARTS = {"ND30Motto": "motto", "ND30Agency": "agency", "ND30Subject": "subject"}
+
+
+@dataclass
+class RenderedDocument:
+    document: Document
+    docx: bytes
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_bytes(self.docx)
+        return path
+
+
+def template_path(kind_name: str, template: str | Path | None = None) -> Path:
+    path = Path(template) if template else TEMPLATES_DIR / f"{kind_name}.docx"
+    if not path.is_file():
+        raise TemplateFault(f"{path}: template not found")
+    return path
+
+
+@lru_cache(maxsize=32)
+def _template_bytes(path: str, mtime_ns: int) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True)
+
+
+def render_docx(template: Path, context: dict[str, Any]) -> bytes:
+    """Render one template with one context; sandboxed, autoescaped."""
+    blob = _template_bytes(str(template), template.stat().st_mtime_ns)
+    try:
+        tpl = DocxTemplate(io.BytesIO(blob))
+        tpl.render(context, _environment(), autoescape=True)
+    except SecurityError as exc:
+        raise TemplateFault(f"{template}: the template tried something unsafe and was stopped: {exc}") from None
+    except TemplateError as exc:
+        raise TemplateFault(f"{template}: template error: {exc}") from None
+    except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise TemplateFault(f"{template}: not a usable .docx template: {exc}") from None
+    size_rules(tpl.docx.element.body)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def render_document(doc: Document, template: str | Path | None = None) -> RenderedDocument:
+    path = template_path(doc.kind.name, template)
+    return RenderedDocument(doc, render_docx(path, doc.kind.context(doc)))
+
+
+def _style(p: etree._Element) -> str | None:
+    node = p.find(f"{_W}pPr/{_W}pStyle")
+    return node.get(f"{_W}val") if node is not None else None
+
+
+def _text(p: etree._Element) -> str:
+    return "".join(t.text or "" for t in p.iter(f"{_W}t"))
+
+
+def _container_width_twips(p: etree._Element) -> int:
+    cell = p.getparent()
+    if cell is not None and cell.tag == f"{_W}tc":
+        width = cell.find(f"{_W}tcPr/{_W}tcW")
+        if width is not None and width.get(f"{_W}type") in (None, "dxa"):
+            return int(width.get(f"{_W}w"))
+    return twips(mm=text_width_mm())
+
+
+def size_rules(body: etree._Element) -> None:
+    """Set each rule paragraph's indents so the rule has the length the law asks for.
+
+    Decree 30, Appendix I: the rule under the motto is as long as the motto (item 1); under
+    the agency name and under the subject, a third to a half of the text (items 2 and 5a).
+    The rule is the bottom border of an empty paragraph, so its length is the container's
+    width less the paragraph's left and right indents.
+    """
+    for p in body.iter(f"{_W}p"):
+        if _style(p) != RULE_STYLE:
+            continue
+        lines = []
+        prev = p.getprevious()
+        while prev is not None and prev.tag == f"{_W}p" and _style(prev) in RULED_PARTS:
+            lines.append(prev)
+            if RULED_PARTS[_style(prev)] != "subject":
+                break
+            prev = prev.getprevious()
+        if not lines:
+            continue
+        part = RULED_PARTS[_style(lines[0])]
+        style = PARTS[part]
+        container = _container_width_twips(p)
+        text_twips = max(text_width_pt(_text(line), style.size, bool(style.bold)) * 20 for line in lines)
+        length = RULE_SHARE_USED[part] * min(text_twips, container)
+        indent = max(0, round((container - length) / 2))
+        ind = _indentation(p.find(f"{_W}pPr"))
+        ind.set(f"{_W}left", str(indent))
+        ind.set(f"{_W}right", str(indent))
+
+
+# Children of w:pPr that must come after w:ind (ECMA-376 Part 1, 17.3.1.26: order is fixed;
+# Word refuses a file whose pPr children are out of order).
+_AFTER_IND = ("contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange")
+
+
+def _indentation(ppr: etree._Element) -> etree._Element:
+    ind = ppr.find(f"{_W}ind")
+    if ind is not None:
+        return ind
+    ind = etree.Element(f"{_W}ind")
+    for child in ppr:
+        if etree.QName(child).localname in _AFTER_IND:
+            child.addprevious(ind)
+            return ind
+    ppr.append(ind)
+    return ind

@@ -1,0 +1,598 @@
+"""Build the .docx templates of every document kind (run: `make templates`).
+
+The templates are committed and an office may edit them in Word or LibreOffice; this
+script is how we make them reproducibly, from shared parts: the header block, the title,
+the body loop, the signature block and the attached list. Every size, margin and indent
+comes from docgen.layout (Decree 30/2020/NĐ-CP, Appendix I).
+
+Word paragraph styles carry all formatting ("ND30 Body", "ND30 Heading 1", ...), so an
+office restyles a whole kind by editing a style, and the checker sees one source of truth.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Mm, Pt
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from docgen.layout import (  # noqa: E402
+    BODY_INDENT_CM, BODY_SPACE_AFTER_PT, FONT, LINE_SPACING, MARGINS_MM, MOTTO, NATIONAL_TITLE,
+    PAGE_HEIGHT_MM, PAGE_WIDTH_MM, PARTS, text_width_mm,
+)
+
+CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+TEXT_WIDTH = Mm(text_width_mm())
+HEADER_COLUMNS = (Cm(6.5), Emu(TEXT_WIDTH - Cm(6.5)))
+SIGNATURE_COLUMNS = (Cm(7.5), Emu(TEXT_WIDTH - Cm(7.5)))
+TWO_SIGNATURES = (Emu(TEXT_WIDTH // 2), Emu(TEXT_WIDTH - TEXT_WIDTH // 2))
+
+
+# --- document and styles ---------------------------------------------------------------
+
+def new_document(first_page_footer: bool = False) -> Document:
+    doc = Document()
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    _clean_styles(doc)
+    _define_styles(doc)
+    _page_setup(doc, first_page_footer)
+    doc.core_properties.author = "docgen"
+    doc.core_properties.title = ""
+    return doc
+
+
+def _clean_styles(doc: Document) -> None:
+    """Times New Roman in every font slot of docDefaults, no theme fonts, no coloured styles.
+
+    Decree 30, Appendix I: Times New Roman (Unicode), black, on every run; a theme font in
+    docDefaults or a style would put Calibri on East-Asian or complex-script text.
+    """
+    styles = doc.styles.element
+    for style in list(styles.iterchildren(qn("w:style"))):
+        if style.get(qn("w:default")) != "1":
+            styles.remove(style)
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for child in list(rpr):
+        rpr.remove(child)
+    fonts = OxmlElement("w:rFonts")
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{slot}"), FONT)
+    rpr.append(fonts)
+    for tag, value in (("w:sz", "28"), ("w:szCs", "28")):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), value)
+        rpr.append(el)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "vi-VN")
+    lang.set(qn("w:eastAsia"), "en-US")
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr.append(lang)
+    ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for child in list(ppr):
+        ppr.remove(child)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+    ppr.append(spacing)
+
+
+def _paragraph_style(doc, name, *, size, bold=False, italic=False, align=None, base=None,
+                     first_line=None, left=None, hanging=None, before=0, after=0, line=None,
+                     keep_next=False, page_break_before=False):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[base] if base else doc.styles["Normal"]
+    style.quick_style = True
+    font = style.font
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = italic
+    pf = style.paragraph_format
+    if align is not None:
+        pf.alignment = align
+    if first_line is not None:
+        pf.first_line_indent = first_line
+    if left is not None:
+        pf.left_indent = left
+    if hanging is not None:
+        pf.first_line_indent = -hanging
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    if line is not None:
+        pf.line_spacing_rule = WD_LINE_SPACING.MULTIPLE
+        pf.line_spacing = line / 240
+    pf.keep_with_next = keep_next or None
+    if page_break_before:
+        pf.page_break_before = True
+    return style
+
+
+def _define_styles(doc: Document) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(PARTS["body"].size)
+    size = {key: part.size for key, part in PARTS.items()}
+    body = dict(size=size["body"], align=JUSTIFY, first_line=Cm(BODY_INDENT_CM),
+                after=BODY_SPACE_AFTER_PT, line=LINE_SPACING)
+    _paragraph_style(doc, "ND30 Body", **body)
+    _paragraph_style(doc, "ND30 Heading 1", **body, bold=True, keep_next=True)
+    _paragraph_style(doc, "ND30 Heading 2", **body, bold=True, keep_next=True)
+    _paragraph_style(doc, "ND30 Heading 3", **body, italic=True, keep_next=True)
+    _paragraph_style(doc, "ND30 Item", **body)
+    _paragraph_style(doc, "ND30 Subitem", **body)
+    _paragraph_style(doc, "ND30 Basis", **body, italic=True)
+    _paragraph_style(doc, "ND30 Article", **body)
+    _paragraph_style(doc, "ND30 Center", size=size["body"], bold=True, align=CENTER, before=6, after=6)
+
+    _paragraph_style(doc, "ND30 Parent Agency", size=size["parent_agency"], align=CENTER)
+    _paragraph_style(doc, "ND30 Agency", size=size["agency"], bold=True, align=CENTER)
+    _paragraph_style(doc, "ND30 National Title", size=size["national_title"], bold=True, align=CENTER)
+    _paragraph_style(doc, "ND30 Motto", size=size["motto"], bold=True, align=CENTER)
+    # An empty paragraph a few points high whose bottom border is the rule (see render.size_rules).
+    rule = _paragraph_style(doc, "ND30 Rule", size=1, align=CENTER, after=6)
+    _bottom_border(rule.element)
+    rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    rule.paragraph_format.line_spacing = Pt(3)
+    _paragraph_style(doc, "ND30 Number", size=size["number"], align=CENTER, before=6)
+    _paragraph_style(doc, "ND30 Letter Subject", size=size["letter_subject"], align=CENTER, before=3)
+    mark = _paragraph_style(doc, "ND30 Mark", size=size["mark"], bold=True, align=CENTER, before=6)
+    _run_border(mark.element)
+    _paragraph_style(doc, "ND30 Date", size=size["date"], italic=True, align=CENTER, before=6)
+
+    _paragraph_style(doc, "ND30 Type Name", size=size["type_name"], bold=True, align=CENTER, before=18, keep_next=True)
+    _paragraph_style(doc, "ND30 Subject", size=size["subject"], bold=True, align=CENTER, keep_next=True)
+    _paragraph_style(doc, "ND30 Addressees", size=size["addressees"], left=Cm(4.5), hanging=Cm(2.0),
+                     before=0, after=0, line=LINE_SPACING)
+    _tab_stop(doc.styles["ND30 Addressees"].element, Cm(4.5))
+    _paragraph_style(doc, "ND30 Addressees Note", size=size["addressees"], align=CENTER, before=0, after=6)
+
+    _paragraph_style(doc, "ND30 Recipients Label", size=size["recipients_label"], bold=True, italic=True,
+                     align=LEFT, before=6)
+    _paragraph_style(doc, "ND30 Recipients", size=size["recipients"], align=LEFT)
+    _paragraph_style(doc, "ND30 Copies", size=size["copies"], align=LEFT)
+    _paragraph_style(doc, "ND30 Authority", size=size["authority"], bold=True, align=CENTER, keep_next=True)
+    _paragraph_style(doc, "ND30 Signature Note", size=size["authority"], italic=True, align=CENTER, keep_next=True)
+    _paragraph_style(doc, "ND30 Signer", size=size["signer"], bold=True, align=CENTER, before=72)
+
+    _paragraph_style(doc, "ND30 Annex Title", size=size["type_name"], bold=True, align=CENTER, page_break_before=True)
+    _paragraph_style(doc, "ND30 Annex Subtitle", size=size["subject"], bold=True, align=CENTER)
+    _paragraph_style(doc, "ND30 Annex Note", size=size["body"], italic=True, align=CENTER, after=12)
+    _paragraph_style(doc, "ND30 Annex Heading", size=size["body"], bold=True, align=LEFT, before=6, after=6, keep_next=True)
+    _paragraph_style(doc, "ND30 Table Header", size=13, bold=True, align=CENTER, before=3, after=3)
+    _paragraph_style(doc, "ND30 Table Text", size=13, align=LEFT, before=3, after=3)
+    _paragraph_style(doc, "ND30 Table Number", size=13, align=CENTER, before=3, after=3)
+    _paragraph_style(doc, "ND30 Page Number", size=size["page_number"], align=CENTER)
+    contact = _paragraph_style(doc, "ND30 Contact", size=size["contact"], align=CENTER)
+    _top_border(contact.element)
+
+
+def _border(tag: str, sz: str = "6") -> OxmlElement:
+    el = OxmlElement(tag)
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), sz)
+    el.set(qn("w:space"), "1")
+    el.set(qn("w:color"), "000000")
+    return el
+
+
+def _ppr_insert(style_el, child) -> None:
+    """Insert into the style's pPr in schema order (pBdr and tabs come before spacing)."""
+    ppr = style_el.get_or_add_pPr()
+    anchor = None
+    for name in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"):
+        anchor = ppr.find(qn(name))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addprevious(child)
+    else:
+        ppr.append(child)
+
+
+def _bottom_border(style_el) -> None:
+    pbdr = OxmlElement("w:pBdr")
+    pbdr.append(_border("w:bottom"))
+    _ppr_insert(style_el, pbdr)
+
+
+def _top_border(style_el) -> None:
+    pbdr = OxmlElement("w:pBdr")
+    pbdr.append(_border("w:top"))
+    _ppr_insert(style_el, pbdr)
+
+
+def _tab_stop(style_el, position) -> None:
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "left")
+    tab.set(qn("w:pos"), str(int(position.twips)))
+    tabs.append(tab)
+    ppr = style_el.get_or_add_pPr()
+    anchor = ppr.find(qn("w:spacing"))
+    if anchor is None:
+        anchor = ppr.find(qn("w:ind"))
+    if anchor is not None:
+        anchor.addprevious(tabs)
+    else:
+        ppr.append(tabs)
+
+
+def _run_border(style_el) -> None:
+    """A box around the mark's text (Decree 30, Appendix I, items 10a and 10b)."""
+    rpr = style_el.get_or_add_rPr()
+    bdr = _border("w:bdr", "8")
+    size = rpr.find(qn("w:sz"))
+    (size.addprevious if size is not None else rpr.append)(bdr)
+
+
+def _page_setup(doc: Document, first_page_footer: bool) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance = section.footer_distance = Mm(10)
+    # Page numbers centred in the top margin from page 2 on; none on the first page.
+    section.different_first_page_header_footer = True
+    header = section.header
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]
+    p.style = doc.styles["ND30 Page Number"]
+    _page_field(p)
+    section.first_page_header.is_linked_to_previous = False
+    section.first_page_header.paragraphs[0].text = ""
+    footer = section.first_page_footer
+    footer.is_linked_to_previous = False
+    if first_page_footer:
+        # Item 13: the agency's contact line at the foot of the first page, over a full-width rule.
+        first = footer.paragraphs[0]
+        _jinja(first, "{%p if contact_line %}")
+        line = footer.add_paragraph(style=doc.styles["ND30 Contact"])
+        line.add_run("{{ contact_line }}")
+        _jinja(footer.add_paragraph(), "{%p endif %}")
+        footer.add_paragraph()
+
+
+def _page_field(p) -> None:
+    def fld(kind):
+        r = OxmlElement("w:r")
+        c = OxmlElement("w:fldChar")
+        c.set(qn("w:fldCharType"), kind)
+        r.append(c)
+        return r
+
+    p._p.append(fld("begin"))
+    r = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    r.append(instr)
+    p._p.append(r)
+    p._p.append(fld("separate"))
+    p.add_run("2")
+    p._p.append(fld("end"))
+
+
+# --- building blocks -------------------------------------------------------------------
+
+def _jinja(p, tag: str):
+    """A paragraph holding only a docxtpl {%p ...%} tag: it vanishes when rendered."""
+    p.add_run(tag)
+    return p
+
+
+def para(container, style: str, text: str = ""):
+    p = container.add_paragraph(style=style)
+    if text:
+        run = p.add_run(text)
+        run._r.find(qn("w:t")).set(qn("xml:space"), "preserve")
+    return p
+
+
+def control(container, tag: str):
+    return _jinja(container.add_paragraph(), tag)
+
+
+def layout_table(doc, widths, rows: int = 1):
+    """A borderless table used only to place blocks side by side (header, signatures)."""
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+    _cell_margins(tbl_pr, 0)
+    _set_widths(table, widths)
+    for row in table.rows:
+        for cell in row.cells:
+            cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    return table
+
+
+def _cell_margins(tbl_pr, twips: int) -> None:
+    mar = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tbl_pr.append(mar)
+
+
+def _set_widths(table, widths) -> None:
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.iterchildren(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(int(width.twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(tbl_w)
+    tbl_w.set(qn("w:w"), str(int(sum(w.twips for w in widths))))
+    tbl_w.set(qn("w:type"), "dxa")
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+
+
+def header_block(doc, *, letter_subject: bool = False, numbered: bool = True) -> None:
+    """Items 1-4 (and 5b, 10): agency left, national title right; number left, date right."""
+    table = layout_table(doc, HEADER_COLUMNS, rows=2)
+    left, right = table.rows[0].cells
+    control(left, "{%p if parent_agency %}")
+    para(left, "ND30 Parent Agency", "{{ parent_agency }}")
+    control(left, "{%p endif %}")
+    para(left, "ND30 Agency", "{{ agency_name }}")
+    para(left, "ND30 Rule")
+    para(right, "ND30 National Title", NATIONAL_TITLE)
+    para(right, "ND30 Motto", MOTTO)
+    para(right, "ND30 Rule")
+    left, right = table.rows[1].cells
+    para(left, "ND30 Number", "{{ number_line }}" if numbered else "")
+    if letter_subject:
+        control(left, "{%p for line in letter_subject_lines %}")
+        para(left, "ND30 Letter Subject", "{{ line }}")
+        control(left, "{%p endfor %}")
+    control(left, "{%p for mark in marks %}")
+    para(left, "ND30 Mark", "{{ mark }}")
+    control(left, "{%p endfor %}")
+    para(right, "ND30 Date", "{{ date_line }}")
+
+
+def title_block(doc) -> None:
+    """Item 5a: the type name, the subject under it, and a rule under the subject."""
+    para(doc, "ND30 Type Name", "{{ type_name }}")
+    control(doc, "{%p for line in subject_lines %}")
+    para(doc, "ND30 Subject", "{{ line }}")
+    control(doc, "{%p endfor %}")
+    para(doc, "ND30 Rule")
+
+
+def addressees_block(doc) -> None:
+    """Item 9a: `Kính gửi:` then one addressee on the line, or each on its own line."""
+    p = para(doc, "ND30 Addressees", "Kính gửi:")
+    p.add_run().add_tab()
+    p.add_run("{{ addressees[0] }}")
+    control(doc, "{%p for line in addressees[1:] %}")
+    p = para(doc, "ND30 Addressees")
+    p.add_run().add_tab()
+    p.add_run("{{ line }}")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p if addressees_note %}")
+    para(doc, "ND30 Addressees Note", "{{ addressees_note }}")
+    control(doc, "{%p endif %}")
+
+
+BODY_STYLES = {
+    "h1": "ND30 Heading 1", "h2": "ND30 Heading 2", "h3": "ND30 Heading 3", "item": "ND30 Item",
+    "subitem": "ND30 Subitem", "basis": "ND30 Basis", "article": "ND30 Article", "center": "ND30 Center",
+}
+
+
+def body_loop(doc, var: str = "body") -> None:
+    """The content: one template paragraph per block style, so each is a Word style."""
+    control(doc, f"{{%p for b in {var} %}}")
+    first = True
+    for style_key, style in BODY_STYLES.items():
+        control(doc, f"{{%p {'if' if first else 'elif'} b.style == '{style_key}' %}}")
+        para(doc, style, "{{r b.rich }}")
+        first = False
+    control(doc, "{%p else %}")
+    para(doc, "ND30 Body", "{{r b.rich }}")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p endfor %}")
+
+
+def signature_block(doc) -> None:
+    """Items 7 and 9b: Nơi nhận on the left, the signing authority and name on the right."""
+    para(doc, "Normal")
+    table = layout_table(doc, SIGNATURE_COLUMNS)
+    left, right = table.rows[0].cells
+    para(left, "ND30 Recipients Label", "Nơi nhận:")
+    control(left, "{%p for line in recipients %}")
+    para(left, "ND30 Recipients", "{{ line }}")
+    control(left, "{%p endfor %}")
+    control(left, "{%p if copies_line %}")
+    para(left, "ND30 Copies", "{{ copies_line }}")
+    control(left, "{%p endif %}")
+    control(right, "{%p for line in signature.lines %}")
+    para(right, "ND30 Authority", "{{ line }}")
+    control(right, "{%p endfor %}")
+    para(right, "ND30 Signer", "{{ signature.name }}")
+
+
+def two_signatures_block(doc) -> None:
+    """Two signers side by side (minutes: secretary and chair; reports: certifier and reporter)."""
+    para(doc, "Normal")
+    table = layout_table(doc, TWO_SIGNATURES)
+    for index, cell in enumerate(table.rows[0].cells):
+        sig = f"signatures[{index}]"
+        control(cell, f"{{%p for line in {sig}.lines %}}")
+        para(cell, "ND30 Authority", "{{ line }}")
+        control(cell, "{%p endfor %}")
+        control(cell, f"{{%p if {sig}.note %}}")
+        para(cell, "ND30 Signature Note", f"{{{{ {sig}.note }}}}")
+        control(cell, "{%p endif %}")
+        para(cell, "ND30 Signer", f"{{{{ {sig}.name }}}}")
+
+
+def data_table(doc, headers: list[str], cells: list[str], widths_cm: list[float], rows_var: str,
+               numbered_columns: tuple[int, ...] = (0,)) -> None:
+    """A bordered table whose header row repeats on every page and one row per item."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_border(f"w:{edge}", "4"))
+    tbl_pr.append(borders)
+    _cell_margins(tbl_pr, 85)
+    widths = [Cm(w) for w in widths_cm]
+    _set_widths(table, widths)
+    header, open_row, row, close_row = table.rows
+    _repeat_header(header)
+    for cell, text in zip(header.cells, headers):
+        cell.paragraphs[0].style = doc.styles["ND30 Table Header"]
+        cell.paragraphs[0].add_run(text)
+    open_row.cells[0].paragraphs[0].add_run(f"{{%tr for r in {rows_var} %}}")
+    for i, (cell, text) in enumerate(zip(row.cells, cells)):
+        cell.paragraphs[0].style = doc.styles["ND30 Table Number" if i in numbered_columns else "ND30 Table Text"]
+        cell.paragraphs[0].add_run(text)
+    _cant_split(row)
+    close_row.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+
+
+def _repeat_header(row) -> None:
+    """Decree 30, Appendix I: a table's header row repeats on each page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    tr_pr.append(el)
+
+
+def _cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def nominees_annex(doc) -> None:
+    """The attached list on a new page: title, `(Kèm theo ...)`, I. Tập thể / II. Cá nhân."""
+    para(doc, "ND30 Annex Title", "{{ annex.title_lines[0] }}")
+    para(doc, "ND30 Annex Subtitle", "{{ annex.title_lines[1] }}")
+    para(doc, "ND30 Annex Note", "{{ annex.note }}")
+    control(doc, "{%p if annex.collectives %}")
+    para(doc, "ND30 Annex Heading", "{{ annex.collectives_heading }}")
+    data_table(doc, ["STT", "TÊN TẬP THỂ"], ["{{ r.no }}", "{{ r.name }}"], [1.5, 15.0], "annex.collectives")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if annex.individuals %}")
+    para(doc, "ND30 Annex Heading", "{{ annex.individuals_heading }}")
+    data_table(doc, ["STT", "HỌ VÀ TÊN", "CHỨC VỤ, ĐƠN VỊ CÔNG TÁC"],
+               ["{{ r.no }}", "{{ r.name }}", "{{ r.position_unit }}"], [1.5, 5.5, 9.5], "annex.individuals")
+    control(doc, "{%p endif %}")
+
+
+# --- the kinds -------------------------------------------------------------------------
+
+def ke_hoach():
+    doc = new_document()
+    header_block(doc)
+    title_block(doc)
+    body_loop(doc)
+    signature_block(doc)
+    return doc
+
+
+def cong_van():
+    doc = new_document(first_page_footer=True)
+    header_block(doc, letter_subject=True)
+    addressees_block(doc)
+    body_loop(doc)
+    signature_block(doc)
+    return doc
+
+
+def to_trinh():
+    doc = new_document()
+    header_block(doc)
+    title_block(doc)
+    addressees_block(doc)
+    body_loop(doc)
+    signature_block(doc)
+    nominees_annex(doc)
+    return doc
+
+
+def bien_ban():
+    doc = new_document()
+    header_block(doc)
+    title_block(doc)
+    body_loop(doc)
+    data_table(doc, ["STT", "TÊN TẬP THỂ, CÁ NHÂN", "ĐƠN VỊ", "SỐ PHIẾU ĐỒNG Ý", "TỶ LỆ (%)"],
+               ["{{ r.no }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.votes }}", "{{ r.percent }}"],
+               [1.2, 5.0, 5.3, 2.5, 2.5], "votes", numbered_columns=(0, 3, 4))
+    body_loop(doc, "body_after")
+    two_signatures_block(doc)
+    return doc
+
+
+def bao_cao_thanh_tich():
+    doc = new_document()
+    header_block(doc, numbered=False)
+    title_block(doc)
+    body_loop(doc)
+    recognition = ["{{ r.year }}", "{{ r.title }}", "{{ r.decision }}"]
+    control(doc, "{%p if titles %}")
+    data_table(doc, ["NĂM", "DANH HIỆU THI ĐUA", "SỐ, NGÀY, THÁNG, NĂM CỦA QUYẾT ĐỊNH CÔNG NHẬN; CƠ QUAN BAN HÀNH"],
+               recognition, [2.5, 5.0, 9.0], "titles")
+    control(doc, "{%p endif %}")
+    body_loop(doc, "body_mid")
+    control(doc, "{%p if awards %}")
+    data_table(doc, ["NĂM", "HÌNH THỨC KHEN THƯỞNG", "SỐ, NGÀY, THÁNG, NĂM CỦA QUYẾT ĐỊNH KHEN THƯỞNG; CƠ QUAN BAN HÀNH"],
+               recognition, [2.5, 5.0, 9.0], "awards")
+    control(doc, "{%p endif %}")
+    two_signatures_block(doc)
+    return doc
+
+
+def quyet_dinh_khen_thuong():
+    doc = new_document()
+    header_block(doc)
+    title_block(doc)
+    body_loop(doc)
+    signature_block(doc)
+    nominees_annex(doc)
+    return doc
+
+
+BUILDERS = [ke_hoach, cong_van, to_trinh, bien_ban, bao_cao_thanh_tich, quyet_dinh_khen_thuong]
+
+
+def build_all(out_dir: Path = HERE) -> list[Path]:
+    paths = []
+    for builder in BUILDERS:
+        path = out_dir / f"{builder.__name__}.docx"
+        builder().save(path)
+        paths.append(path)
+    return paths
+
+
+if __name__ == "__main__":
+    for path in build_all():
+        print(path)
