@@ -1,1 +1,72 @@
-"""docgen: official documents under Decree 30/2020/NĐ-CP, from data to .docx and PDF."""
+"""docgen: official documents under Decree 30/2020/NĐ-CP, from data to .docx and PDF.
+
+    import docgen
+    rendered = docgen.render("ke_hoach", "plan.yaml", number=5)
+    rendered.save("plan.docx")
+    docgen.convert_to_pdf(["plan.docx"])
+    findings = docgen.check_document("plan.docx")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .agency import Agency, load_agency
+from .compose import load_document
+from .errors import ConversionError, DataError, DocgenError, TemplateFault
+from .kinds import KINDS, Document, Kind, get_kind
+from .pdf import convert_to_pdf
+from .render import RenderedDocument, render_document
+
+
+def render(kind: str, data: str | Path | Mapping[str, Any], *, agency: Agency | str | Path | None = None,
+           number: int | None = None, date: dt.date | None = None,
+           template: str | Path | None = None) -> RenderedDocument:
+    """Validate `data` as a document of `kind` and fill its template."""
+    doc = load_document(kind, data, agency=agency, number=number, date=date)
+    return render_document(doc, template)
+
+
+def render_to_files(kind: str, data: str | Path | Mapping[str, Any], output: str | Path, *, pdf: bool = False,
+                    **options: Any) -> dict[str, Any]:
+    """Render to `output` (.docx) and, with `pdf`, its PDF beside it; all or nothing."""
+    output = Path(output)
+    rendered = render(kind, data, **options)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".docgen-") as tmp:
+        staged = rendered.save(Path(tmp) / output.name)
+        staged_pdf = convert_to_pdf([staged])[0] if pdf else None
+        os.replace(staged, output)
+        pdf_path = None
+        if staged_pdf:
+            pdf_path = output.with_suffix(".pdf")
+            os.replace(staged_pdf, pdf_path)
+    doc = rendered.document
+    return {
+        "kind": doc.kind.name,
+        "number": doc.number,
+        "number_symbol": doc.number_symbol,
+        "date": doc.date.isoformat() if doc.date else None,
+        "subject": doc.subject,
+        "docx": str(output),
+        "pdf": str(pdf_path) if pdf_path else None,
+    }
+
+
+def check_document(path: str | Path):
+    """Decree 30 findings for a .docx (an empty list when it conforms)."""
+    from .check import check_document as check
+
+    return check(path)
+
+
+__all__ = [
+    "Agency", "ConversionError", "DataError", "DocgenError", "Document", "KINDS", "Kind", "RenderedDocument",
+    "TemplateFault", "check_document", "convert_to_pdf", "get_kind", "load_agency", "load_document", "render",
+    "render_document", "render_to_files",
+]

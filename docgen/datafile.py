@@ -50,16 +50,16 @@ def field_title(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
         info = fields[part]
         title = info.title
         annotation = info.annotation
-        current = _inner_model(annotation)
+        current = inner_model(annotation)
     return title
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> Any:
     """The BaseModel inside Optional[...], list[...], Union[..., str] and the like."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return None

@@ -70,8 +70,8 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
         raise TemplateFault(f"{template}: the template tried something unsafe and was stopped: {exc}") from None
     except TemplateError as exc:
         raise TemplateFault(f"{template}: template error: {exc}") from None
-    except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise TemplateFault(f"{template}: not a usable .docx template: {exc}") from None
+    except Exception as exc:  # an office's template is untrusted text: any failure is the template's
+        raise TemplateFault(f"{template}: not a usable .docx template ({type(exc).__name__}: {exc})") from None
     size_rules(tpl.docx.element.body)
     out = io.BytesIO()
     tpl.save(out)

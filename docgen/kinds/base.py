@@ -9,7 +9,7 @@ once, so each kind module only adds its own content.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal
 
 from docxtpl import RichText
@@ -153,6 +153,38 @@ class Document:
 
     def marks(self) -> list[str]:
         return [m for m in (self.data.secrecy, self.data.urgency) if m]
+
+    def with_number(self, number: int, date: dt.date) -> "Document":
+        """The same document as issued: its number and issue date set."""
+        return replace(self, data=self.data.model_copy(update={"number": number, "date": date}))
+
+    def metadata(self) -> dict[str, Any]:
+        """What the archive records of a document (domain.md, "Archive"), as plain values."""
+        signer = self.signer
+        recipients = getattr(self.data, "recipients", None)
+        return {
+            "kind": self.kind.name,
+            "type_name": self.kind.type_name or self.kind.label,
+            "type_code": self.kind.type_code,
+            "number": self.number,
+            "symbol": self.symbol,
+            "number_symbol": self.number_symbol if self.number else None,
+            "subject": self.subject,
+            "date": self.date.isoformat() if self.date else None,
+            "place": self.agency.place,
+            "agency": self.issuer_name,
+            "parent_agency": self.issuer_parent,
+            "agency_code": self.issuer_code,
+            "drafting_unit": self.unit_code,
+            "signer_name": signer.name if signer else None,
+            "signer_title": signer.title if signer else None,
+            "signing_authority": signer.authority if signer else None,
+            "recipients": self.recipients_lines() if recipients is not None else [],
+            "secrecy": self.data.secrecy,
+            "urgency": self.data.urgency,
+            "copies": getattr(self.data, "copies", None),
+            "language": "vi",
+        }
 
 
 def rich(spans: list[markup.Span] | tuple[markup.Span, ...]) -> RichText:

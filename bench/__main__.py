@@ -1,0 +1,10 @@
+"""Run every benchmark: python -m bench [name ...]."""
+
+import importlib
+import sys
+
+BENCHMARKS = ["render"]
+
+for name in sys.argv[1:] or BENCHMARKS:
+    print(f"\n== bench/{name}.py ==")
+    importlib.import_module(f"bench.{name}").main()

@@ -1,0 +1,62 @@
+"""What `docgen kinds` tells: each kind and its fields, with Vietnamese names and examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .datafile import inner_model
+from .kinds import KINDS, get_kind
+from .vietnamese import number_symbol, symbol_for
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+
+
+def list_kinds() -> list[dict[str, Any]]:
+    return [{"name": k.name, "label": k.label, "type_code": k.type_code, "description": k.description}
+            for k in KINDS.values()]
+
+
+def describe_kind(name: str) -> dict[str, Any]:
+    kind = get_kind(name)
+    symbol = symbol_for(kind.type_code, "HĐTĐKT" if kind.resolve_issuer else "SGDĐT", "VP") if kind.numbered else None
+    example = EXAMPLES_DIR / f"{kind.name}.yaml"
+    return {
+        "name": kind.name,
+        "label": kind.label,
+        "type_code": kind.type_code,
+        "description": kind.description,
+        "symbol_example": number_symbol(5, symbol) if symbol else "no number (an annex)",
+        "fields": _fields(kind.model),
+        "example_file": str(example) if example.is_file() else None,
+    }
+
+
+def _fields(model: type[BaseModel], prefix: str = "") -> list[dict[str, Any]]:
+    """The model's fields, and those of nested models as `parent.child` (the agency file aside)."""
+    rows = []
+    for field_name, info in model.model_fields.items():
+        examples = info.examples or []
+        rows.append({
+            "name": prefix + field_name,
+            "title": info.title,
+            "description": info.description or "",
+            "required": info.is_required(),
+            "example": examples[0] if examples else None,
+        })
+        inner = inner_model(info.annotation)
+        if inner is not None and field_name != "agency":
+            rows += _fields(inner, f"{prefix}{field_name}.")
+    return rows
+
+
+def example_files(directory: Path = EXAMPLES_DIR) -> list[tuple[str, Path]]:
+    """(kind, path) of every example data file, the kind being the longest kind name the file starts with."""
+    pairs = []
+    for path in sorted(directory.glob("*.yaml")):
+        kind = max((k for k in KINDS if path.stem.startswith(k)), key=len, default=None)
+        if kind:
+            pairs.append((kind, path))
+    return pairs

@@ -1,0 +1,50 @@
+"""Shared fixtures: the repository's examples, and LibreOffice (required when CI=true)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docgen.catalog import example_files
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+AGENCY = EXAMPLES / "agency.yaml"
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice for PDF tests: skipped on a developer machine without it, a failure in CI."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        message = "LibreOffice (soffice) is not installed: run `make test` as root or apt-get install libreoffice-writer-nogui"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def rendered_examples(tmp_path_factory) -> dict[str, Path]:
+    """Every example rendered once as an issued document (number 5, its own date)."""
+    import docgen
+
+    out = tmp_path_factory.mktemp("examples")
+    paths = {}
+    for kind, path in example_files():
+        rendered = docgen.render(kind, path, number=5)
+        paths[path.stem] = rendered.save(out / f"{path.stem}.docx")
+    return paths
+
+
+@pytest.fixture(scope="session")
+def example_pdfs(rendered_examples, soffice) -> dict[str, Path]:
+    """The PDFs of every example, converted in one LibreOffice batch."""
+    from docgen.pdf import convert_to_pdf
+
+    stems = list(rendered_examples)
+    pdfs = convert_to_pdf([rendered_examples[s] for s in stems])
+    return dict(zip(stems, pdfs))

@@ -1,0 +1,51 @@
+from docgen.markup import end_content, parse, parse_inline
+
+PLAN = """
+# Mục đích, yêu cầu
+## Mục đích
+Đẩy mạnh thực hiện
+Nghị quyết số 29-NQ/TW.
+## Yêu cầu
+- Triển khai sâu rộng;
++ trong các cơ sở giáo dục;
+### Tập thể
+### Cá nhân
+### Học sinh
+# III. Tổ chức thực hiện
+## 1. Văn phòng Sở
+"""
+
+
+def numbers(blocks):
+    return [b.number for b in blocks if b.number]
+
+
+def test_heading_numbers_follow_the_structure_not_what_was_typed():
+    blocks = parse(PLAN)
+    # The typed "III." and "1." are dropped: the second section is II, its first subsection 1.
+    assert numbers(blocks) == ["I.", "1.", "2.", "a)", "b)", "c)", "II.", "1."]
+    assert blocks[0].text == "I. MỤC ĐÍCH, YÊU CẦU"
+    assert blocks[-1].text == "1. Văn phòng Sở"
+
+
+def test_decimal_third_level():
+    assert numbers(parse(PLAN, level3="decimal"))[3:6] == ["2.1.", "2.2.", "2.3."]
+
+
+def test_lines_join_into_one_paragraph_and_items_keep_their_marker():
+    blocks = parse(PLAN)
+    assert blocks[2].style == "p" and blocks[2].text == "Đẩy mạnh thực hiện Nghị quyết số 29-NQ/TW."
+    assert blocks[4].text == "- Triển khai sâu rộng;"
+    assert blocks[5].style == "subitem" and blocks[5].text == "+ trong các cơ sở giáo dục;"
+
+
+def test_inline_bold_italic_and_literal_asterisk():
+    spans = parse_inline(r"**Điều** và *nghiêng* và \* sao")
+    assert [(s.text, s.bold, s.italic) for s in spans] == [
+        ("Điều", True, False), (" và ", False, False), ("nghiêng", False, True), (" và * sao", False, False)]
+
+
+def test_content_ends_with_dot_slash_dot():
+    blocks = end_content(parse("Đoạn cuối cùng."))
+    assert blocks[-1].text == "Đoạn cuối cùng./."
+    assert end_content(parse("Đã có./."))[-1].text == "Đã có./."
