@@ -43,7 +43,9 @@ class Signer(Strict):
 
 
 class Council(Strict):
-    name: str = Field(title="Tên hội đồng", examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"])
+    name: str = Field(title="Tên hội đồng", description="as printed in the header", examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"])
+    full_name: str = Field(title="Tên đầy đủ của hội đồng", description="as written inside sentences",
+                           examples=["Hội đồng Thi đua - Khen thưởng Sở Giáo dục và Đào tạo Cao Bằng"])
     code: str = Field(title="Ký hiệu hội đồng", examples=["HĐTĐKT"])
 
 

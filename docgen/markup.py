@@ -5,6 +5,9 @@ A clerk writes the content of a plan, letter or report as plain lines:
     # Mục đích, yêu cầu          level-1 heading  -> "I. MỤC ĐÍCH, YÊU CẦU"
     ## Mục đích                  level-2 heading  -> "1. Mục đích"
     ### Đối với tập thể          level-3 heading  -> "a) Đối với tập thể" (or "1.1. ...")
+    ### Tập thể: | Các cơ sở...  a numbered point run into its text: the label keeps the
+                                 heading's emphasis, the text after | is body text
+    ## | Chủ động phát hiện...     a numbered paragraph with no label
     Text of a paragraph ...      a paragraph; lines that follow are joined to it
     - an item                    "- an item"
     + a sub-item                 "+ a sub-item"
@@ -128,6 +131,15 @@ def parse(source: str, *, level3: Level3 = "letter") -> list[Block]:
             level = len(heading.group(1))
             title = _TYPED_NUMBER.sub("", heading.group(2).strip(), count=1)
             number = counter.next(level)
+            label, bar, run_in = title.partition("| ")
+            if bar and (not label or label.endswith(" ")):
+                # A run-in point is a body paragraph whose label carries the heading's emphasis.
+                emphasis = {"bold": True} if level < 3 else {"italic": True}
+                label_text = upper(label.strip()) if level == 1 else label.strip()
+                lead = f"{number} {label_text} " if label_text else f"{number} "
+                spans = [Span(lead, **emphasis)] + parse_inline(run_in.strip())
+                blocks.append(Block("p", number, tuple(spans)))
+                continue
             # Bold/italic of a heading come from its paragraph style, which an office may restyle.
             spans = [Span(f"{number} ")] + parse_inline(upper(title) if level == 1 else title)
             blocks.append(Block(f"h{level}", number, tuple(spans)))  # type: ignore[arg-type]

@@ -304,6 +304,20 @@ def control(container, tag: str):
     return _jinja(container.add_paragraph(), tag)
 
 
+def for_each(container, items: str, style: str, text: str = "{{ line }}") -> None:
+    """One template paragraph, repeated for each `line` in `items`."""
+    control(container, f"{{%p for line in {items} %}}")
+    para(container, style, text)
+    control(container, "{%p endfor %}")
+
+
+def only_if(container, condition: str, style: str, text: str) -> None:
+    """One template paragraph, kept only when `condition` holds."""
+    control(container, f"{{%p if {condition} %}}")
+    para(container, style, text)
+    control(container, "{%p endif %}")
+
+
 def layout_table(doc, widths, rows: int = 1):
     """A borderless table used only to place blocks side by side (header, signatures)."""
     table = doc.add_table(rows=rows, cols=len(widths))
@@ -356,9 +370,7 @@ def header_block(doc, *, letter_subject: bool = False, numbered: bool = True) ->
     """Items 1-4 (and 5b, 10): agency left, national title right; number left, date right."""
     table = layout_table(doc, HEADER_COLUMNS, rows=2)
     left, right = table.rows[0].cells
-    control(left, "{%p if parent_agency %}")
-    para(left, "ND30 Parent Agency", "{{ parent_agency }}")
-    control(left, "{%p endif %}")
+    only_if(left, "parent_agency", "ND30 Parent Agency", "{{ parent_agency }}")
     para(left, "ND30 Agency", "{{ agency_name }}")
     para(left, "ND30 Rule")
     para(right, "ND30 National Title", NATIONAL_TITLE)
@@ -367,27 +379,22 @@ def header_block(doc, *, letter_subject: bool = False, numbered: bool = True) ->
     left, right = table.rows[1].cells
     para(left, "ND30 Number", "{{ number_line }}" if numbered else "")
     if letter_subject:
-        control(left, "{%p for line in letter_subject_lines %}")
-        para(left, "ND30 Letter Subject", "{{ line }}")
-        control(left, "{%p endfor %}")
-    control(left, "{%p for mark in marks %}")
-    para(left, "ND30 Mark", "{{ mark }}")
-    control(left, "{%p endfor %}")
+        for_each(left, "letter_subject_lines", "ND30 Letter Subject")
+    for_each(left, "marks", "ND30 Mark")
     para(right, "ND30 Date", "{{ date_line }}")
 
 
 def title_block(doc) -> None:
     """Item 5a: the type name, the subject under it, and a rule under the subject."""
     para(doc, "ND30 Type Name", "{{ type_name }}")
-    control(doc, "{%p for line in subject_lines %}")
-    para(doc, "ND30 Subject", "{{ line }}")
-    control(doc, "{%p endfor %}")
+    for_each(doc, "subject_lines", "ND30 Subject")
     para(doc, "ND30 Rule")
 
 
 def addressees_block(doc) -> None:
     """Item 9a: `Kính gửi:` then one addressee on the line, or each on its own line."""
     p = para(doc, "ND30 Addressees", "Kính gửi:")
+    p.paragraph_format.space_before = Pt(12)
     p.add_run().add_tab()
     p.add_run("{{ addressees[0] }}")
     control(doc, "{%p for line in addressees[1:] %}")
@@ -395,9 +402,7 @@ def addressees_block(doc) -> None:
     p.add_run().add_tab()
     p.add_run("{{ line }}")
     control(doc, "{%p endfor %}")
-    control(doc, "{%p if addressees_note %}")
-    para(doc, "ND30 Addressees Note", "{{ addressees_note }}")
-    control(doc, "{%p endif %}")
+    only_if(doc, "addressees_note", "ND30 Addressees Note", "{{ addressees_note }}")
 
 
 BODY_STYLES = {
@@ -426,15 +431,9 @@ def signature_block(doc) -> None:
     table = layout_table(doc, SIGNATURE_COLUMNS)
     left, right = table.rows[0].cells
     para(left, "ND30 Recipients Label", "Nơi nhận:")
-    control(left, "{%p for line in recipients %}")
-    para(left, "ND30 Recipients", "{{ line }}")
-    control(left, "{%p endfor %}")
-    control(left, "{%p if copies_line %}")
-    para(left, "ND30 Copies", "{{ copies_line }}")
-    control(left, "{%p endif %}")
-    control(right, "{%p for line in signature.lines %}")
-    para(right, "ND30 Authority", "{{ line }}")
-    control(right, "{%p endfor %}")
+    for_each(left, "recipients", "ND30 Recipients")
+    only_if(left, "copies_line", "ND30 Copies", "{{ copies_line }}")
+    for_each(right, "signature.lines", "ND30 Authority")
     para(right, "ND30 Signer", "{{ signature.name }}")
 
 
@@ -444,12 +443,8 @@ def two_signatures_block(doc) -> None:
     table = layout_table(doc, TWO_SIGNATURES)
     for index, cell in enumerate(table.rows[0].cells):
         sig = f"signatures[{index}]"
-        control(cell, f"{{%p for line in {sig}.lines %}}")
-        para(cell, "ND30 Authority", "{{ line }}")
-        control(cell, "{%p endfor %}")
-        control(cell, f"{{%p if {sig}.note %}}")
-        para(cell, "ND30 Signature Note", f"{{{{ {sig}.note }}}}")
-        control(cell, "{%p endif %}")
+        for_each(cell, f"{sig}.lines", "ND30 Authority")
+        only_if(cell, f"{sig}.note", "ND30 Signature Note", f"{{{{ {sig}.note }}}}")
         para(cell, "ND30 Signer", f"{{{{ {sig}.name }}}}")
 
 
@@ -510,85 +505,53 @@ def nominees_annex(doc) -> None:
 
 # --- the kinds -------------------------------------------------------------------------
 
-def ke_hoach():
-    doc = new_document()
-    header_block(doc)
-    title_block(doc)
-    body_loop(doc)
-    signature_block(doc)
-    return doc
-
-
-def cong_van():
-    doc = new_document(first_page_footer=True)
-    header_block(doc, letter_subject=True)
-    addressees_block(doc)
-    body_loop(doc)
-    signature_block(doc)
-    return doc
-
-
-def to_trinh():
-    doc = new_document()
-    header_block(doc)
-    title_block(doc)
-    addressees_block(doc)
-    body_loop(doc)
-    signature_block(doc)
-    nominees_annex(doc)
-    return doc
-
-
-def bien_ban():
-    doc = new_document()
-    header_block(doc)
-    title_block(doc)
-    body_loop(doc)
+def votes_table(doc) -> None:
     data_table(doc, ["STT", "TÊN TẬP THỂ, CÁ NHÂN", "ĐƠN VỊ", "SỐ PHIẾU ĐỒNG Ý", "TỶ LỆ (%)"],
                ["{{ r.no }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.votes }}", "{{ r.percent }}"],
                [1.2, 5.0, 5.3, 2.5, 2.5], "votes", numbered_columns=(0, 3, 4))
-    body_loop(doc, "body_after")
-    two_signatures_block(doc)
+
+
+def recognition_table(var: str, what: str):
+    """Section III of an achievement report: emulation titles, or awards, by year."""
+    def part(doc) -> None:
+        control(doc, f"{{%p if {var} %}}")
+        data_table(doc, ["NĂM", what, f"SỐ, NGÀY, THÁNG, NĂM CỦA QUYẾT ĐỊNH {'CÔNG NHẬN' if var == 'titles' else 'KHEN THƯỞNG'}; CƠ QUAN BAN HÀNH"],
+                   ["{{ r.year }}", "{{ r.title }}", "{{ r.decision }}"], [2.5, 5.0, 9.0], var)
+        control(doc, "{%p endif %}")
+    return part
+
+
+def loop(var: str):
+    return lambda doc: body_loop(doc, var)
+
+
+# Each kind's template, top to bottom.
+KINDS = {
+    "ke_hoach": [header_block, title_block, body_loop, signature_block],
+    "cong_van": [lambda doc: header_block(doc, letter_subject=True), addressees_block, body_loop, signature_block],
+    "to_trinh": [header_block, title_block, addressees_block, body_loop, signature_block, nominees_annex],
+    "bien_ban": [header_block, title_block, body_loop, votes_table, loop("body_after"), two_signatures_block],
+    "bao_cao_thanh_tich": [lambda doc: header_block(doc, numbered=False), title_block, body_loop,
+                           recognition_table("titles", "DANH HIỆU THI ĐUA"), loop("body_mid"),
+                           recognition_table("awards", "HÌNH THỨC KHEN THƯỞNG"), two_signatures_block],
+    "quyet_dinh_khen_thuong": [header_block, title_block, body_loop, signature_block, nominees_annex],
+}
+# Kinds whose first page carries the agency's contact line (item 13).
+CONTACT_FOOTER = {"cong_van"}
+
+
+def build(kind: str) -> Document:
+    doc = new_document(first_page_footer=kind in CONTACT_FOOTER)
+    for part in KINDS[kind]:
+        part(doc)
     return doc
-
-
-def bao_cao_thanh_tich():
-    doc = new_document()
-    header_block(doc, numbered=False)
-    title_block(doc)
-    body_loop(doc)
-    recognition = ["{{ r.year }}", "{{ r.title }}", "{{ r.decision }}"]
-    control(doc, "{%p if titles %}")
-    data_table(doc, ["NĂM", "DANH HIỆU THI ĐUA", "SỐ, NGÀY, THÁNG, NĂM CỦA QUYẾT ĐỊNH CÔNG NHẬN; CƠ QUAN BAN HÀNH"],
-               recognition, [2.5, 5.0, 9.0], "titles")
-    control(doc, "{%p endif %}")
-    body_loop(doc, "body_mid")
-    control(doc, "{%p if awards %}")
-    data_table(doc, ["NĂM", "HÌNH THỨC KHEN THƯỞNG", "SỐ, NGÀY, THÁNG, NĂM CỦA QUYẾT ĐỊNH KHEN THƯỞNG; CƠ QUAN BAN HÀNH"],
-               recognition, [2.5, 5.0, 9.0], "awards")
-    control(doc, "{%p endif %}")
-    two_signatures_block(doc)
-    return doc
-
-
-def quyet_dinh_khen_thuong():
-    doc = new_document()
-    header_block(doc)
-    title_block(doc)
-    body_loop(doc)
-    signature_block(doc)
-    nominees_annex(doc)
-    return doc
-
-
-BUILDERS = [ke_hoach, cong_van, to_trinh, bien_ban, bao_cao_thanh_tich, quyet_dinh_khen_thuong]
 
 
 def build_all(out_dir: Path = HERE) -> list[Path]:
     paths = []
-    for builder in BUILDERS:
-        path = out_dir / f"{builder.__name__}.docx"
-        builder().save(path)
+    for kind in KINDS:
+        path = out_dir / f"{kind}.docx"
+        build(kind).save(path)
         paths.append(path)
     return paths
 

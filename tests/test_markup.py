@@ -49,3 +49,14 @@ def test_content_ends_with_dot_slash_dot():
     blocks = end_content(parse("Đoạn cuối cùng."))
     assert blocks[-1].text == "Đoạn cuối cùng./."
     assert end_content(parse("Đã có./."))[-1].text == "Đã có./."
+
+
+def test_run_in_points_keep_the_number_and_emphasise_only_the_label():
+    blocks = parse("## Đối với các đơn vị: | định kỳ hằng năm.\n## | Chủ động phát hiện.\n### Tập thể: | Các trường.")
+    assert [b.number for b in blocks] == ["1.", "2.", "a)"]
+    assert all(b.style == "p" for b in blocks)
+    first, second, third = blocks
+    assert first.text == "1. Đối với các đơn vị: định kỳ hằng năm."
+    assert first.spans[0].bold and not first.spans[1].bold
+    assert second.text == "2. Chủ động phát hiện."
+    assert third.spans[0].italic and third.text == "a) Tập thể: Các trường."

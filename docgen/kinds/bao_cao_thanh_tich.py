@@ -49,6 +49,9 @@ class AchievementData(DocumentData):
     period: str = Field(title="Thời gian lập thành tích", examples=["năm học 2023-2024 và 2024-2025"])
     unit: str = Field(title="Đơn vị", description="the nominee's unit (or the collective itself), upper-cased in the header",
                       examples=["Trường THPT Chuyên Cao Bằng"])
+    parent_unit: str = Field("", title="Đơn vị cấp trên",
+                             description="the line above the unit in the header; default the agency's name",
+                             examples=["PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN HÒA AN"])
     name: str = Field(title="Họ và tên / Tên tập thể", examples=["Hoàng Thị Thu Hà"])
     profile: dict[str, str] = Field(
         default_factory=dict, title="Sơ lược lý lịch / đặc điểm",
@@ -69,6 +72,14 @@ class AchievementData(DocumentData):
     @classmethod
     def _date(cls, value: Any) -> Any:
         return parse_date(value) if isinstance(value, str) else value
+
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _profile_text(cls, value: Any) -> Any:
+        """A year or a head count typed as a number is still a profile line."""
+        if isinstance(value, dict):
+            return {k: str(v) if isinstance(v, (int, float)) else v for k, v in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _individual(self) -> "AchievementData":
@@ -116,7 +127,7 @@ def context(doc: Document) -> dict[str, Any]:
     texts = [b.text for b in blocks]
     t, a = texts.index(TITLES_HERE), texts.index(AWARDS_HERE)
     ctx = common_context(doc)
-    ctx["parent_agency"] = doc.agency.name
+    ctx["parent_agency"] = upper(data.parent_unit) if data.parent_unit else doc.agency.name
     ctx["agency_name"] = upper(data.unit)
     ctx["type_name"] = "BÁO CÁO THÀNH TÍCH"
     ctx["subject_lines"] = [f"Đề nghị tặng {data.award}", f"({data.period})"]

@@ -33,7 +33,8 @@ class VoteRow(Strict):
 
 class MeetingData(DocumentData):
     council: str = Field(title="Hội đồng", description="key of a council in the agency file", examples=["hdtdkt"])
-    subject: str = Field(title="Trích yếu nội dung", examples=["Họp Hội đồng Thi đua - Khen thưởng xét đề nghị khen thưởng"])
+    subject: str = Field(title="Trích yếu nội dung", description="what the meeting was for; read after 'họp' in the opening sentence",
+                         examples=["Xét đề nghị tặng Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo"])
     start: dt.datetime = Field(title="Thời gian bắt đầu", examples=["2025-06-10 08:00"])
     end: dt.time = Field(title="Thời gian kết thúc", examples=["11:00"])
     place: str = Field(title="Địa điểm", examples=["Phòng họp tầng 2, Sở Giáo dục và Đào tạo Cao Bằng"])
@@ -76,16 +77,18 @@ def resolve_issuer(doc: Document) -> None:
         known = ", ".join(doc.agency.councils) or "none"
         raise KeyError(f"no council {doc.data.council!r} in the agency file (known: {known})")
     doc.issuer_parent, doc.issuer_name, doc.issuer_code = doc.agency.name, upper(council.name), council.code
+    doc.extra["council_full_name"] = council.full_name
 
 
 def context(doc: Document) -> dict[str, Any]:
     data: MeetingData = doc.data
-    council_name = doc.issuer_name.capitalize()
+    subject = data.subject[:1].lower() + data.subject[1:]
+    meeting = subject if subject.startswith("họp") else f"họp {subject}"
     present = f"{padded(data.members_present)}/{padded(data.members_total)} thành viên"
     absent = f" (vắng: {', '.join(data.absent)})" if data.absent else ""
     source = "\n".join([
         f"Vào lúc {clock(data.start.time())}, {legal_date(data.start.date())}, tại {data.place}, "
-        f"{council_name} {doc.agency.full_name} họp {data.subject[:1].lower() + data.subject[1:]}.",
+        f"{doc.extra['council_full_name']} {meeting.rstrip('.')}.",
         "",
         "# Thành phần",
         f"- Chủ trì: {data.chair.name}, {data.chair.title};",
@@ -112,7 +115,7 @@ def context(doc: Document) -> dict[str, Any]:
     ctx["body"] = body_blocks(blocks[:split])
     ctx["body_after"] = body_blocks(blocks[split + 1:])
     ctx["votes"] = [{"no": str(i), "name": row.name, "unit": row.unit,
-                     "votes": f"{row.votes}/{data.members_total}", "percent": percent(row.votes, data.members_total)}
+                     "votes": f"{padded(row.votes)}/{padded(data.members_total)}", "percent": percent(row.votes, data.members_total)}
                     for i, row in enumerate(data.votes, 1)]
     ctx["signatures"] = [
         {"lines": [data.secretary.role or "THƯ KÝ"], "name": data.secretary.name},
