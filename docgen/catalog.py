@@ -53,10 +53,14 @@ def _fields(model: type[BaseModel], prefix: str = "") -> list[dict[str, Any]]:
 
 
 def example_files(directory: Path = EXAMPLES_DIR) -> list[tuple[str, Path]]:
-    """(kind, path) of every example data file, the kind being the longest kind name the file starts with."""
+    """(kind, path) of every example data file, in the order of the kinds.
+
+    A file's kind is the longest kind name its name starts with (`bao_cao_thanh_tich_tap_the.yaml`).
+    """
     pairs = []
     for path in sorted(directory.glob("*.yaml")):
         kind = max((k for k in KINDS if path.stem.startswith(k)), key=len, default=None)
         if kind:
             pairs.append((kind, path))
-    return pairs
+    order = list(KINDS)
+    return sorted(pairs, key=lambda pair: (order.index(pair[0]), pair[1].name))

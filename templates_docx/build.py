@@ -153,7 +153,7 @@ def _define_styles(doc: Document) -> None:
     _paragraph_style(doc, "ND30 Type Name", size=size["type_name"], bold=True, align=CENTER, before=18, keep_next=True)
     _paragraph_style(doc, "ND30 Subject", size=size["subject"], bold=True, align=CENTER, keep_next=True)
     _paragraph_style(doc, "ND30 Addressees", size=size["addressees"], left=Cm(4.5), hanging=Cm(2.0),
-                     before=0, after=0, line=LINE_SPACING)
+                     before=0, after=3, line=LINE_SPACING)
     _tab_stop(doc.styles["ND30 Addressees"].element, Cm(4.5))
     _paragraph_style(doc, "ND30 Addressees Note", size=size["addressees"], align=CENTER, before=0, after=6)
 
@@ -438,14 +438,18 @@ def signature_block(doc) -> None:
 
 
 def two_signatures_block(doc) -> None:
-    """Two signers side by side (minutes: secretary and chair; reports: certifier and reporter)."""
+    """Two signers side by side (minutes: secretary and chair; reports: certifier and reporter).
+
+    Names sit in a row of their own so they line up whatever the roles above them.
+    """
     para(doc, "Normal")
-    table = layout_table(doc, TWO_SIGNATURES)
-    for index, cell in enumerate(table.rows[0].cells):
+    table = layout_table(doc, TWO_SIGNATURES, rows=2)
+    for index, (role, name) in enumerate(zip(table.rows[0].cells, table.rows[1].cells)):
         sig = f"signatures[{index}]"
-        for_each(cell, f"{sig}.lines", "ND30 Authority")
-        only_if(cell, f"{sig}.note", "ND30 Signature Note", f"{{{{ {sig}.note }}}}")
-        para(cell, "ND30 Signer", f"{{{{ {sig}.name }}}}")
+        for_each(role, f"{sig}.lines", "ND30 Authority")
+        only_if(role, f"{sig}.note", "ND30 Signature Note", f"{{{{ {sig}.note }}}}")
+        para(role, "ND30 Authority", "")
+        para(name, "ND30 Signer", f"{{{{ {sig}.name }}}}")
 
 
 def data_table(doc, headers: list[str], cells: list[str], widths_cm: list[float], rows_var: str,
