@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -15,7 +16,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class Signer(Strict):
+class Frozen(Strict):
+    """Agency data: cached and shared between documents, so never modified."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Signer(Frozen):
     name: str = Field(title="Họ và tên", examples=["Nguyễn Mai Phương"])
     title: str = Field(title="Chức vụ", examples=["PHÓ GIÁM ĐỐC"])
     authority: str = Field(
@@ -42,14 +49,14 @@ class Signer(Strict):
         return [line for line in (self.authority, self.title) if line]
 
 
-class Council(Strict):
+class Council(Frozen):
     name: str = Field(title="Tên hội đồng", description="as printed in the header", examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"])
     full_name: str = Field(title="Tên đầy đủ của hội đồng", description="as written inside sentences",
                            examples=["Hội đồng Thi đua - Khen thưởng Sở Giáo dục và Đào tạo Cao Bằng"])
     code: str = Field(title="Ký hiệu hội đồng", examples=["HĐTĐKT"])
 
 
-class Contact(Strict):
+class Contact(Frozen):
     address: str = Field("", title="Địa chỉ")
     phone: str = Field("", title="Điện thoại")
     email: str = Field("", title="Thư điện tử")
@@ -62,7 +69,7 @@ class Contact(Strict):
         return "; ".join(p for p in parts if p)
 
 
-class Agency(Strict):
+class Agency(Frozen):
     parent: str = Field("", title="Cơ quan chủ quản", examples=["UBND TỈNH CAO BẰNG"])
     name: str = Field(title="Tên cơ quan ban hành", examples=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
     full_name: str = Field(
@@ -103,4 +110,15 @@ class Agency(Strict):
 
 
 def load_agency(path: str | Path) -> Agency:
-    return load_model(Agency, path)
+    path = Path(path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return load_model(Agency, path)  # reports the missing file by name
+    return _load_agency(str(path.resolve()), mtime, str(path))
+
+
+@lru_cache(maxsize=16)
+def _load_agency(resolved: str, mtime_ns: int, shown: str) -> Agency:
+    """Agencies are read once per change of the file (an Agency is never modified)."""
+    return load_model(Agency, shown)

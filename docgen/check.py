@@ -163,31 +163,40 @@ def _on(element) -> bool:
     return value is None or value.lower() not in ("0", "false", "off", "none")
 
 
-_TWIPS_PER_UNIT = {"mm": 1440 / 25.4, "cm": 1440 / 2.54, "in": 1440, "pt": 20, "pc": 240, "pi": 240}
+_PT_PER_UNIT = {"pt": 1, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "pc": 12, "pi": 12, "px": 0.75,
+                "emu": 1 / EMU_PER_PT}
+
+
+def _measure(value: str | None) -> tuple[float, str] | None:
+    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*", value or "")
+    return (float(match.group(1)), match.group(2)) if match else None
+
+
+def _number(value: str | None) -> float | None:
+    measure = _measure(value)
+    return measure[0] if measure and not measure[1] else None
 
 
 def _twips(value: str | None) -> float | None:
     """A twips measure; newer files may write a universal measure such as '2cm'."""
-    if value is None:
+    measure = _measure(value)
+    if measure is None:
         return None
-    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*", value)
-    if not match:
-        return None
-    number, unit = float(match.group(1)), match.group(2)
+    number, unit = measure
     if not unit:
         return number
-    return number * _TWIPS_PER_UNIT[unit] if unit in _TWIPS_PER_UNIT else None
+    return number * _PT_PER_UNIT[unit] * 20 if unit in _PT_PER_UNIT else None
 
 
-def _vml_pt(value: str) -> float | None:
-    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*", value or "")
-    if not match:
+def _vml_pt(value: str | None) -> float | None:
+    """A VML length; a bare number has no agreed unit and is only read when it is 0."""
+    measure = _measure(value)
+    if measure is None:
         return None
-    number, unit = float(match.group(1)), match.group(2)
-    per_pt = {"pt": 1, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "pc": 12, "emu": 1 / EMU_PER_PT}
+    number, unit = measure
     if not unit:
         return 0.0 if number == 0 else None
-    return number * per_pt[unit] if unit in per_pt else None
+    return number * _PT_PER_UNIT[unit] if unit in _PT_PER_UNIT else None
 
 
 def _in_fallback(element) -> bool:
@@ -377,9 +386,10 @@ def _indent(layers, attrs: tuple[str, ...], size: float) -> float:
             continue
         sign = -1 if attr.startswith("hanging") else 1
         if attr.endswith("Chars"):
-            if float(raw) == 0:
+            chars = _number(raw)
+            if not chars:
                 continue  # 0 chars leaves the twips value beside it in force
-            return sign * float(raw) / 100 * size
+            return sign * chars / 100 * size
         return sign * (_twips(raw) or 0) / 20
     return 0.0
 
@@ -390,9 +400,9 @@ def _space(layers, side: str, size: float) -> float:
         return 0.0
     if _on_attr(element.get(_q(f"w:{side}Autospacing"))):
         return 14.0  # Word's "auto" paragraph spacing
-    lines = element.get(_q(f"w:{side}Lines"))
-    if lines is not None and float(lines) != 0:
-        return float(lines) / 100 * size * _TNR_LINE_EM
+    lines = _number(element.get(_q(f"w:{side}Lines")))
+    if lines:
+        return lines / 100 * size * _TNR_LINE_EM
     return (_twips(element.get(_q(f"w:{side}"))) or 0) / 20
 
 
@@ -437,13 +447,11 @@ class _Para:
     element: object
     where: str
     zone: str  # body, table, header, footer, textbox
-    section: int
     width_pt: float | None  # the text area (page text or cell) before indents
     look: _ParaLook = None
     lines: list["_Line"] = field(default_factory=list)
     index: int = 0
     table: object = None  # the outermost w:tbl holding the paragraph
-    table_index: int = 0
     cell: object = None  # the innermost w:tc
     row: int = 0
     column: int = 0  # grid column where the cell starts
@@ -517,7 +525,8 @@ class _Line:
 
 def _fold(text: str) -> str:
     """Lower case without marks, one character for one: 'Độc lập' -> 'doc lap'."""
-    return "".join("d" if ch in "đĐ" else unicodedata.normalize("NFD", ch)[0].lower() for ch in text)
+    # Ð (U+00D0) stands in for Đ in text converted from legacy Vietnamese encodings.
+    return "".join("d" if ch in "đĐÐ" else unicodedata.normalize("NFD", ch)[0].lower() for ch in text)
 
 
 # --------------------------------------------------------------------------- reading the package
@@ -528,7 +537,6 @@ class _Section:
     element: object
     width: float | None  # twips
     height: float | None
-    orientation: str | None
     margins: dict[str, float | None]
     title_page: bool
 
@@ -574,7 +582,6 @@ class _Reader:
         return _Section(
             index=index, element=sect,
             width=get(size, "w"), height=get(size, "h"),
-            orientation=None if size is None else size.get(_q("w:orient")),
             margins={side: get(margins, side) for side in ("top", "bottom", "left", "right")},
             title_page=_on(sect.find(_q("w:titlePg"))),
         )
@@ -594,14 +601,13 @@ class _Reader:
         for block in _blocks(body):
             if block.tag == P:
                 paragraph_count += 1
-                paras += self._para(block, f"paragraph {paragraph_count}", "body", section,
-                                    self._text_width(section))
+                paras += self._para(block, f"paragraph {paragraph_count}", "body", self._text_width(section))
                 if block.find(f"{PPR}/{SECTPR}") is not None:
                     section += 1
             else:
                 table_count += 1
                 self.tables.append((block, table_count))
-                paras += self._table(block, f"table {table_count}", section, block, table_count)
+                paras += self._table(block, f"table {table_count}", block)
         return paras
 
     def _read_headers_footers(self) -> list[tuple[str, str, list[_Para]]]:
@@ -619,8 +625,7 @@ class _Reader:
                     where = f"section {sect.index + 1} {ref.get(_q('w:type')) or 'default'} {kind}"
                     paras = []
                     for n, block in enumerate((b for b in _blocks(element) if b.tag == P), 1):
-                        paras += self._para(block, f"{where} paragraph {n}", kind, sect.index,
-                                            sect.text_width_pt())
+                        paras += self._para(block, f"{where} paragraph {n}", kind, sect.text_width_pt())
                     stories.append((kind, where, paras))
         return stories
 
@@ -633,7 +638,7 @@ class _Reader:
                 parts[ref.get(_q("w:type")) or "default"] = part.element
         return parts
 
-    def _table(self, tbl, where: str, section: int, top, top_index: int) -> list[_Para]:
+    def _table(self, tbl, where: str, top) -> list[_Para]:
         style_id = _val(tbl.find(_q("w:tblPr")), "w:tblStyle") or self.styles.defaults.get("table")
         self.used_styles.update(self.styles.chain(style_id))
         grid = [(_twips(col.get(_q("w:w"))) or 0) for col in tbl.findall(f"{_q('w:tblGrid')}/{_q('w:gridCol')}")]
@@ -641,10 +646,10 @@ class _Reader:
         bordered = self._has_borders(tbl, style_id)
         paras: list[_Para] = []
         for row_number, tr in enumerate(tbl.findall(TR), 1):
-            column = int(_val(tr.find(_q("w:trPr")), "w:gridBefore") or 0)
+            column = int(_number(_val(tr.find(_q("w:trPr")), "w:gridBefore")) or 0)
             for cell_number, tc in enumerate(tr.findall(TC), 1):
                 tc_pr = tc.find(_q("w:tcPr"))
-                span = int(_val(tc_pr, "w:gridSpan") or 1)
+                span = max(1, int(_number(_val(tc_pr, "w:gridSpan")) or 1))
                 width = self._cell_width(tc_pr, grid, column, span)
                 left, right = self._cell_own_margins(tc_pr, margins)
                 cell_where = f"{where} cell ({row_number},{cell_number})"
@@ -652,14 +657,14 @@ class _Reader:
                 for block in _blocks(tc):
                     if block.tag == P:
                         count += 1
-                        new = self._para(block, f"{cell_where} paragraph {count}", "table", section,
+                        new = self._para(block, f"{cell_where} paragraph {count}", "table",
                                          None if width is None else (width - left - right) / 20, style_id)
                     else:
                         nested += 1
-                        new = self._table(block, f"{cell_where} table {nested}", section, top, top_index)
+                        new = self._table(block, f"{cell_where} table {nested}", top)
                     for para in new:
                         if para.table is None:
-                            para.table, para.table_index, para.cell = top, top_index, tc
+                            para.table, para.cell = top, tc
                             para.row, para.column, para.in_bordered_cell = row_number, column, bordered
                     paras += new
                 column += span
@@ -709,13 +714,13 @@ class _Reader:
 
     # -- paragraphs
 
-    def _para(self, p, where: str, zone: str, section: int, width: float | None,
+    def _para(self, p, where: str, zone: str, width: float | None,
               table_style: str | None = None) -> list[_Para]:
         """The paragraph, then the paragraphs of text boxes anchored in it."""
         ppr = p.find(PPR)
         style_id = _val(ppr, "w:pStyle") or self.styles.defaults.get("paragraph")
         self.used_styles.update(self.styles.chain(style_id))
-        para = _Para(p, where, zone, section, width)
+        para = _Para(p, where, zone, width)
         runs = [r for r in p.iter(R) if _owner_paragraph(r) is p and not _in_fallback(r)]
         looks = [self._run_look(r, style_id, table_style) for r in runs]
         text_sizes = [look.size for look, r in zip(looks, runs) if _run_text(r).strip()]
@@ -729,7 +734,7 @@ class _Reader:
             if _owner_paragraph(box) is not p or _in_fallback(box):
                 continue
             for n, inner in enumerate((b for b in _blocks(box) if b.tag == P), 1):
-                boxes += self._para(inner, f"{where} text box paragraph {n}", "textbox", section, None)
+                boxes += self._para(inner, f"{where} text box paragraph {n}", "textbox", None)
         return [para] + boxes
 
     def _run_look(self, r, para_style, table_style) -> _RunLook:
@@ -1013,6 +1018,20 @@ def _is_circulation(line: _Line) -> bool:
     return " ".join(line.shown.split()).upper() in layout.CIRCULATION_NOTES
 
 
+def _is_note(text: str) -> bool:
+    """A parenthesised note: "(Trong văn bản gọi chung là các đơn vị)", "(Ký, ghi rõ họ tên)"."""
+    text = text.strip()
+    return text.startswith("(") and text.endswith(")")
+
+
+def _is_type_name(line: _Line) -> bool:
+    """`QUYẾT ĐỊNH`, or a type name with its complement in capitals: `BÁO CÁO THÀNH TÍCH`."""
+    folded = line.folded
+    if folded in _TYPE_NAMES:
+        return True
+    return _is_upper(line) and any(folded.startswith(name + " ") for name in _TYPE_NAMES)
+
+
 def _is_upper(line: _Line) -> bool:
     shown = line.shown
     return any(ch.isalpha() for ch in shown) and shown == shown.upper()
@@ -1043,11 +1062,17 @@ class _Anatomy:
     appendix: list[_Para] = field(default_factory=list)
     header_table: object = None
     signature_tables: set = field(default_factory=set)
+    by_table: dict[int, list[int]] = field(default_factory=dict)  # id(w:tbl) -> flow indexes
+    by_cell: dict[int, list[int]] = field(default_factory=dict)  # id(w:tc) -> flow indexes
 
     @classmethod
     def of(cls, reader: _Reader) -> "_Anatomy":
         flow = [line for para in reader.paras if para.zone in ("body", "table") for line in para.lines]
         anatomy = cls(reader, flow)
+        for i, line in enumerate(flow):
+            if line.para.cell is not None:
+                anatomy.by_table.setdefault(id(line.para.table), []).append(i)
+                anatomy.by_cell.setdefault(id(line.para.cell), []).append(i)
         anatomy.marks = [l for l in flow if _is_mark(l)] + [
             l for p in reader.paras if p.zone == "textbox" for l in p.lines if _is_mark(l)]
         anatomy.circulation = [l for l in flow if _is_circulation(l)]
@@ -1068,7 +1093,7 @@ class _Anatomy:
         if self.national_title is not None and self.national_title.para.table is not None:
             table = self.national_title.para.table
             self.header_table = table
-            last = max(i for i, line in enumerate(self.flow) if line.para.table is table)
+            last = self.by_table[id(table)][-1]
             end = self._extend_header(last + 1)
             cells = [(i, c) for i, line in enumerate(self.flow[:end]) for c in line.tab_cells()
                      if line.para.table is table or i > last]
@@ -1142,9 +1167,9 @@ class _Anatomy:
         index = self._skip(start)
         for i in range(index, min(len(self.flow), index + 8)):
             line = self.flow[i]
-            if line.folded in _TYPE_NAMES:
+            if _is_type_name(line):
                 self.type_name = line
-                index = self._find_subject(i + 1)
+                index = self._skip_notes(self._find_subject(i + 1))
                 break
             if line.text.strip() and not (_is_mark(line) or _is_circulation(line) or _is_rule_text(line.text)):
                 break
@@ -1155,7 +1180,7 @@ class _Anatomy:
         for i in range(start, min(len(self.flow), start + 4)):
             line = self.flow[i]
             text = line.text.strip()
-            if (not text or _is_rule_text(text) or _is_upper(line)
+            if (not text or _is_rule_text(text) or _is_upper(line) or _is_note(text)
                     or line.folded.startswith(("can cu", "kinh gui", "theo de nghi"))):
                 break
             if self.subject and line.para.look.alignment != self.subject[0].para.look.alignment:
@@ -1174,9 +1199,16 @@ class _Anatomy:
                     if not _LIST_ITEM.match(following.text.strip()):
                         break
                     self.addressees.append(following)
-                return i + len(self.addressees)
+                return self._skip_notes(i + len(self.addressees))
             if line.text.strip() and not _is_rule_text(line.text):
                 break
+        return start
+
+    def _skip_notes(self, start: int) -> int:
+        """Past the parenthesised notes under a subject or an addressee list."""
+        index = self._skip(start)
+        while index < len(self.flow) and _is_note(self.flow[index].text):
+            start = index = self._skip(index + 1)
         return start
 
     def _skip(self, start: int) -> int:
@@ -1205,27 +1237,49 @@ class _Anatomy:
                 block = self._block_at(i)
                 taken.update(block)
                 blocks.append(block)
+        blocks += self._unprefixed_blocks(start, taken)
         for block in blocks:
             self.signatures.append(_split_signature([flow[i] for i in block]))
         used = [i for block in blocks for i in block] + ([label_index] if label_index is not None else [])
-        used += [i for i, line in enumerate(flow) if line in self.recipients]
+        recipients = {id(line) for line in self.recipients}
+        used += [i for i, line in enumerate(flow) if id(line) in recipients]
         if not used:
             return len(flow), len(flow)
-        table_lines = [i for i, line in enumerate(flow) if line.para.table in self.signature_tables]
+        table_lines = [i for table in self.signature_tables for i in self.by_table[id(table)]]
         return min(used + table_lines), max(used + table_lines) + 1
+
+    def _unprefixed_blocks(self, start: int, taken: set[int]) -> list[list[int]]:
+        """Cells of a borderless table after the content holding capitals, then a name last
+        (`NGƯỜI BÁO CÁO` / `(Ký, ghi rõ họ tên)` / `Nông Thị Thu Hằng`)."""
+        blocks = []
+        for table, _number in self.reader.tables:
+            if table is self.header_table or table in self.signature_tables:
+                continue
+            cells: dict[int, list[int]] = {}
+            for i in self.by_table.get(id(table), []):
+                line = self.flow[i]
+                if i >= start and i not in taken and not line.para.in_bordered_cell:
+                    cells.setdefault(id(line.para.cell), []).append(i)
+            found = [b for b in cells.values() if _is_signature_cell([self.flow[i] for i in b])]
+            if found:
+                self.signature_tables.add(table)
+                blocks += found
+        return blocks
 
     def _recipients_and_table(self, label_index: int) -> list[list[int]]:
         flow, label = self.flow, self.flow[label_index]
         if label.para.cell is None:
             self.recipients = self._plain_recipients(label_index)
             return []
-        self.recipients = [l for l in flow[label_index + 1:] if l.para.cell is label.para.cell and l.text.strip()]
+        self.recipients = [flow[i] for i in self.by_cell[id(label.para.cell)]
+                           if i > label_index and flow[i].text.strip()]
         table = label.para.table
         self.signature_tables.add(table)
         cells: dict[int, list[int]] = {}
-        for i, line in enumerate(flow):
-            if line.para.table is table and line.para.cell is not label.para.cell and line.para.column > label.para.column:
-                cells.setdefault(id(line.para.cell), []).append(i)
+        for i in self.by_table[id(table)]:
+            para = flow[i].para
+            if para.cell is not label.para.cell and para.column > label.para.column:
+                cells.setdefault(id(para.cell), []).append(i)
         return list(cells.values())
 
     def _plain_recipients(self, label_index: int) -> list[_Line]:
@@ -1241,7 +1295,7 @@ class _Anatomy:
         line = self.flow[index]
         if line.para.cell is not None:
             self.signature_tables.add(line.para.table)
-            return [i for i, other in enumerate(self.flow) if other.para.cell is line.para.cell]
+            return list(self.by_cell[id(line.para.cell)])
         block = []
         for i in range(index, min(len(self.flow), index + 10)):
             other = self.flow[i]
@@ -1271,6 +1325,12 @@ class _Anatomy:
         return self.type_name is not None and self.type_name.folded == _fold("Quyết định")
 
 
+def _is_signature_cell(lines: list[_Line]) -> bool:
+    lines = [line for line in lines if line.text.strip()]
+    authority, signer = _split_signature(lines)
+    return bool(authority) and signer is not None and signer is lines[-1] and len(signer.text.split()) <= 6
+
+
 def _split_signature(block: list[_Line]) -> tuple[list[_Line], _Line | None]:
     """Authority lines (TM./KT. ..., then the title) and the signer's name."""
     lines = [line for line in block if line.text.strip()]
@@ -1279,8 +1339,7 @@ def _split_signature(block: list[_Line]) -> tuple[list[_Line], _Line | None]:
         if not _is_upper(line):
             break
         authority.append(line)
-    names = [line for line in lines[len(authority):]
-             if not line.text.strip().startswith("(") and not _is_upper(line)]
+    names = [line for line in lines[len(authority):] if not _is_note(line.text) and not _is_upper(line)]
     return authority, (names[-1] if names and authority else None)
 
 
@@ -1309,8 +1368,8 @@ def _check_look(report: _Report, key: str, lines: Iterable[_Line], *, upper: boo
             report.add(f"{key}.upper", where, f'"{_snippet(line.shown)}" is not in capitals', "UPPER CASE")
 
 
-def _check_alignment(report: _Report, rule: str, line: _Line | None, expected: str = "center") -> None:
-    if line is not None and line.para.look.alignment != expected:
+def _check_alignment(report: _Report, rule: str, line: _Line | None) -> None:
+    if line is not None and line.para.look.alignment != "center":
         report.add(rule, line.where(), f"aligned {line.para.look.alignment}", "centred")
 
 
@@ -1393,7 +1452,7 @@ def _check_rule(a: _Anatomy, report: _Report, key: str, text_lines: list[_Line])
         return
     if length is None:
         return  # drawn, but not in a form whose length can be read
-    text_pt = max(line.width_pt() for line in text_lines)
+    text_pt = max(_displayed_width(line) for line in text_lines)
     if text_pt <= 0:
         return
     low, high = layout.RULE_SHARE[key]
@@ -1403,6 +1462,15 @@ def _check_rule(a: _Anatomy, report: _Report, key: str, text_lines: list[_Line])
                     else f"1/3–1/2 of the text ({_pt(text_pt)}): {_pt(low * text_pt)}–{_pt(high * text_pt)}")
         report.add(f"{key}.rule_length", anchor.where(),
                    f"rule {_pt(length)} = {length / text_pt:.2f} of the text", expected)
+
+
+def _displayed_width(line: _Line) -> float:
+    """A line longer than its paragraph wraps: its longest displayed line is the paragraph."""
+    width = line.width_pt()
+    para = line.para
+    if para.width_pt is not None and len(para.lines) == 1:
+        width = min(width, para.width_pt - para.look.left_pt - para.look.right_pt)
+    return width
 
 
 def _find_rule(a: _Anatomy, line: _Line) -> tuple[bool, float | None]:
@@ -1420,8 +1488,10 @@ def _find_rule(a: _Anatomy, line: _Line) -> tuple[bool, float | None]:
     looks = line.looks()
     if looks and all(look.underline for look in looks):
         return True, line.width_pt()
-    for following in _following(a.reader.paras, para, 2):
+    for following in _following(a.reader.paras, para, 3):
         text = following.text.strip()
+        if _is_note(text):
+            continue
         if text and not _is_rule_text(text):
             break
         if following.look.bottom_border:
@@ -1437,6 +1507,10 @@ def _find_rule(a: _Anatomy, line: _Line) -> tuple[bool, float | None]:
             return True, shapes[0]
         if shapes or any(_drawings(p.element) for p in a.reader.paras if p.cell is para.cell):
             return True, None
+    # Word anchors a floating line to whichever paragraph was nearest when it was drawn.
+    nearby = a.reader.paras[para.index + 1:para.index + 13]
+    if any(_floating_lines(p.element) for p in nearby):
+        return True, None
     return False, None
 
 
@@ -1455,6 +1529,11 @@ def _border_length(para: _Para) -> float | None:
 def _drawings(element) -> list:
     names = (_q("wp:inline"), _q("wp:anchor"), _q("v:line"), _q("v:shape"), _q("v:rect"))
     return [node for node in element.iter(*names) if not _in_fallback(node)]
+
+
+def _floating_lines(element) -> list:
+    floating = (_q("wp:anchor"), _q("v:line"), _q("v:shape"), _q("v:rect"))
+    return [node for node in _drawings(element) if node.tag in floating]
 
 
 def _line_shapes(element) -> list[float | None]:
@@ -1623,7 +1702,9 @@ def _check_body_para(para: _Para, previous: _Para | None, following: _Para | Non
     where = para.where_text()
     _check_body_sizes(para, report)
     first = line.text.strip()
-    centred_title = para.look.alignment == "center" and all(_is_upper(l) for l in para.lines if l.text.strip())
+    text_lines = [l for l in para.lines if l.text.strip()]
+    centred_title = para.look.alignment == "center" and (
+        all(_is_upper(l) for l in text_lines) or all(look.bold for l in text_lines for look in l.looks()))
     heading = bool(_HEADING_RE.match(first)) and all(look.bold for l in para.lines for look in l.looks())
     if first.startswith("(Kèm theo") or centred_title:
         return
@@ -1758,14 +1839,15 @@ def _heading(line: _Line) -> tuple[str, object, str] | None:
         match = pattern.match(text)
         if not match:
             continue
-        label = match.group(0).strip()
         if level in ("chapter", "roman"):
-            return level, _roman_value(match.group(1)), label
-        if level == "decimal":
-            return level, (int(match.group(1)), int(match.group(2))), label
-        if level == "letter":
-            return level, match.group(1), label
-        return level, int(match.group(1)), label
+            value = _roman_value(match.group(1))
+        elif level == "decimal":
+            value = (int(match.group(1)), int(match.group(2)))
+        elif level == "letter":
+            value = match.group(1)
+        else:
+            value = int(match.group(1))
+        return level, value, _label_of(level, value)
     return None
 
 

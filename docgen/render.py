@@ -31,6 +31,7 @@ _W = f"{{{W}}}"
 # Paragraph style of the text a rule paragraph sits under -> which rule it is (layout.RULE_SHARE).
 RULE_STYLE = "ND30Rule"
 RULED_PARTS = {"ND30Motto": "motto", "ND30Agency": "agency", "ND30Subject": "subject"}
+_RULE_PARAGRAPHS = etree.XPath(f'.//w:p[w:pPr/w:pStyle/@w:val="{RULE_STYLE}"]', namespaces={"w": W})
 
 
 @dataclass
@@ -109,9 +110,7 @@ def size_rules(body: etree._Element) -> None:
     The rule is the bottom border of an empty paragraph, so its length is the container's
     width less the paragraph's left and right indents.
     """
-    for p in body.iter(f"{_W}p"):
-        if _style(p) != RULE_STYLE:
-            continue
+    for p in _RULE_PARAGRAPHS(body):
         lines = []
         prev = p.getprevious()
         while prev is not None and prev.tag == f"{_W}p" and _style(prev) in RULED_PARTS:

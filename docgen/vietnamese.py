@@ -19,8 +19,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def nfc(text: str) -> str:
     """Text as it enters the system: NFC, no control characters, \\r\\n as \\n."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    if "\r" in text or "\t" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def normalize_data(value: Any) -> Any:
