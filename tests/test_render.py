@@ -311,3 +311,11 @@ def test_copies_of_the_repository_templates_are_the_built_ones(tmp_path):
         fresh = docx.Document(path)
         assert [p.text for p in committed.paragraphs] == [p.text for p in fresh.paragraphs], path.name
     shutil.rmtree(tmp_path)
+
+
+def test_every_example_conforms_issued_and_as_a_draft(rendered_examples, tmp_path):
+    for stem, path in rendered_examples.items():
+        assert docgen.check_document(path) == [], stem
+    for kind, path in example_files():
+        draft = docgen.render(kind, path).save(tmp_path / f"{path.stem}-draft.docx")
+        assert docgen.check_document(draft) == [], f"{path.stem} (draft)"

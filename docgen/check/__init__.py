@@ -1,0 +1,46 @@
+"""Conformance checker: does a .docx follow Decree 30/2020/NĐ-CP, Appendix I?
+
+`check_document` reads any .docx, generated here or typed by hand in Word, finds the parts
+of the document (thể thức) by their text and position, resolves the formatting Word
+displays (direct run properties, then the character style, the paragraph style and its
+basedOn chain, the table style, docDefaults) and reports every rule of the layout law it
+can read (`docgen.layout` holds the numbers). A part that is absent is only reported when
+the law requires it of every document (Quốc hiệu and Tiêu ngữ).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from .anatomy import _Anatomy
+from .annexes import _check_annexes
+from .content import _check_content
+from .findings import Finding, _Report
+from .fonts import _check_fonts
+from .numbering import _check_numbering
+from .page import _check_page_numbers, _check_pages
+from .parts import _check_parts
+from .reader import _Reader, _open
+
+__all__ = ["Finding", "check_document", "check_documents"]
+
+
+def check_document(path: str | Path) -> list[Finding]:
+    """Every rule of the layout law the file breaks, in reading order of the checks."""
+    document = _open(Path(path))
+    reader = _Reader(document)
+    report = _Report()
+    _check_pages(reader, report)
+    _check_fonts(reader, report)
+    _check_page_numbers(reader, report)
+    anatomy = _Anatomy.of(reader)
+    _check_parts(anatomy, report)
+    _check_content(anatomy, report)
+    _check_numbering(anatomy, report)
+    _check_annexes(anatomy, report)
+    return report.findings()
+
+
+def check_documents(paths: Iterable[str | Path]) -> dict[str, list[Finding]]:
+    return {str(path): check_document(path) for path in paths}
