@@ -131,18 +131,29 @@ def kinds(kind: str | None, as_json: bool) -> None:
               help="An office's own .docx template for this kind.")
 @click.option("--agency", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Agency file, if DATA does not name one.")
+@click.option("--nominees", type=click.Path(dir_okay=False, path_type=Path),
+              help="The attached list from a spreadsheet (.xlsx/.csv), for to_trinh and quyet_dinh_khen_thuong.")
+@click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="With --nominees: rules file naming the awards and bonus coefficients (default: the shipped one).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @reports_errors
-def render(kind, data, output, pdf, number, date, template, agency, as_json) -> None:
+def render(kind, data, output, pdf, number, date, template, agency, nominees, rules, as_json) -> None:
     """Render DATA (YAML or JSON) as a document of KIND.
 
     Without --number the document is a draft: the number is left blank after "Số:",
-    as offices leave it before signing.
+    as offices leave it before signing. With --nominees the attached list is read from
+    the spreadsheet and an award decision's bonus is computed from the rules file.
     """
     from docgen import render_to_files
 
-    written = render_to_files(kind, data, output, pdf=pdf, number=number, date=date,
-                              template=template, agency=agency)
+    if nominees is not None:
+        from docgen.dossier import render_decision
+
+        written = render_decision(kind, data, nominees, output, pdf=pdf, number=number, date=date,
+                                  template=template, agency=agency, rules=rules)
+    else:
+        written = render_to_files(kind, data, output, pdf=pdf, number=number, date=date,
+                                  template=template, agency=agency)
     if as_json:
         emit_json(written)
     else:
@@ -176,6 +187,554 @@ def check(files: tuple[Path, ...], as_json: bool) -> None:
     if total:
         sys.exit(1)
 
+
+# -- The archive: issuing, the register, integrity (archive/, issue 3) -----------------------
+
+
+def actor_option(func):
+    return click.option("--actor", metavar="NAME",
+                        help="Who does this, for the audit trail (default: the OS user).")(func)
+
+
+def open_archive(ctx: click.Context):
+    from archive import Archive
+
+    return Archive.open(ctx.obj["home"])
+
+
+def print_document(record, history=None) -> None:
+    from archive.records import STATUS_LABELS
+
+    click.echo(f"{record.number_symbol}  (id {record.id}, register {record.register}, {record.year})  "
+               f"{STATUS_LABELS[record.status]}")
+    rows = [
+        ("Loại", record.type_name), ("Trích yếu", record.subject),
+        ("Ngày", f"{record.place}, {record.date[8:10]}/{record.date[5:7]}/{record.date[:4]}"),
+        ("Cơ quan", " / ".join(x for x in (record.parent_agency, record.agency) if x)),
+        ("Đơn vị soạn thảo", record.drafting_unit),
+        ("Người ký", ", ".join(x for x in (record.signing_authority, record.signer_title, record.signer_name) if x)),
+        ("Nơi nhận", "\n".join(record.recipients)), ("Độ mật", record.secrecy), ("Độ khẩn", record.urgency),
+        ("Số lượng bản", record.copies), ("Số trang", record.pages), ("Thời hạn bảo quản", record.retention),
+        ("Ban hành", f"{record.issued_at} by {record.issued_by}"),
+    ]
+    if record.superseded_by:
+        rel = record.superseded_by
+        rows.append(("Thu hồi bởi" if rel.relation == "revoked" else "Thay thế bởi",
+                     f"{rel.number_symbol} (id {rel.by_document_id})"))
+    for rel in record.supersedes:
+        rows.append(("Thu hồi" if rel.relation == "revoked" else "Thay thế", f"{rel.number_symbol} (id {rel.document_id})"))
+    for label, value in rows:
+        if value not in (None, ""):
+            lines = str(value).splitlines()
+            click.echo(f"  {label:<18} {lines[0]}")
+            for more in lines[1:]:
+                click.echo(f"  {'':<18} {more}")
+    for f in record.files.values():
+        click.echo(f"  {f.role.upper():<18} {f.path}  ({f.size:,} bytes, sha256 {f.sha256[:16]}...)")
+    for row in history or []:
+        click.echo(f"  {'Nhật ký':<18} {row['at']}  {row['action']}  by {row['actor']}")
+
+
+@cli.command()
+@click.option("--agency", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The agency file, copied into the home.")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Registers and retention settings (config.yaml), copied into the home.")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print the new home as JSON.")
+@click.pass_context
+@reports_errors
+def init(ctx, agency, config, actor, as_json) -> None:
+    """Create an archive home (--home, else DOCGEN_HOME, else ./docgen-data) for AGENCY."""
+    from archive import Archive
+
+    with Archive.init(ctx.obj["home"], agency, config=config, actor=actor) as archive:
+        info = {"home": str(archive.home), "agency": archive.agency.name, "code": archive.agency.code,
+                "registers": archive.config.registers.model_dump()}
+    if as_json:
+        emit_json(info)
+    else:
+        click.echo(f"Created the archive home {info['home']} for {info['agency']} ({info['code']})", err=True)
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--date", type=DATE, help="Issue date, YYYY-MM-DD or dd/mm/yyyy (default: the data's date, else today).")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also make the PDF copy (LibreOffice).")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print the issued document as JSON.")
+@click.pass_context
+@reports_errors
+def issue(ctx, kind, data, date, pdf, actor, as_json) -> None:
+    """Issue DATA as a document of KIND: next number, render, store, register, audit."""
+    from archive import issue_document
+
+    with open_archive(ctx) as archive:
+        issued = issue_document(archive, kind, data, date=date, pdf=pdf, actor=actor)
+    for warning in issued.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if as_json:
+        emit_json(issued.as_dict())
+    else:
+        record = issued.record
+        click.echo(f"Issued {record.number_symbol} (id {record.id}) dated "
+                   f"{record.date[8:10]}/{record.date[5:7]}/{record.date[:4]}, register {record.register}")
+        for f in record.files.values():
+            click.echo(f"  {f.role}: {f.path}")
+
+
+@cli.command()
+@click.argument("ref", metavar="ID|NUMBER_SYMBOL")
+@click.option("--year", type=int, help="The year, when the number-symbol exists in several.")
+@click.option("--json", "as_json", is_flag=True, help="Print the document's record as JSON.")
+@click.pass_context
+@reports_errors
+def show(ctx, ref, year, as_json) -> None:
+    """Show an issued document: its metadata, files, relations and history."""
+    from archive import find_document, load_record
+    from archive.audit import history
+
+    with open_archive(ctx) as archive:
+        record = load_record(archive.db, find_document(archive.db, ref, year=year), archive.store)
+        events = history(archive.db, record.id)
+    if as_json:
+        emit_json({**record.as_dict(), "history": events})
+    else:
+        print_document(record, events)
+
+
+@cli.command()
+@click.argument("ref", metavar="ID|NUMBER_SYMBOL")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the copy.")
+@click.option("--pdf", is_flag=True, help="The PDF copy instead of the DOCX.")
+@click.option("--year", type=int, help="The year, when the number-symbol exists in several.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.pass_context
+@reports_errors
+def get(ctx, ref, output, pdf, year, as_json) -> None:
+    """Copy an issued document's DOCX (or --pdf) out of the store to OUTPUT, hash checked."""
+    from archive import ArchiveError, IntegrityProblem, find_document, load_record
+    from archive.store import fsync_dir
+
+    role = "pdf" if pdf else "docx"
+    with open_archive(ctx) as archive:
+        record = load_record(archive.db, find_document(archive.db, ref, year=year), archive.store)
+        stored = record.files.get(role)
+        if stored is None:
+            raise ArchiveError(f"{record.number_symbol} (id {record.id}) has no PDF yet: make it with "
+                               f"`docgen pdf {record.id}`")
+        try:
+            content = archive.store.read_verified(stored.sha256)
+        except IntegrityProblem as exc:
+            click.echo(f"Error: {record.number_symbol}: {exc}", err=True)
+            sys.exit(1)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staged = output.with_name(f".{output.name}.part")
+    staged.write_bytes(content)
+    staged.replace(output)
+    fsync_dir(output.parent)
+    info = {"id": record.id, "number_symbol": record.number_symbol, "role": role, "path": str(output),
+            "sha256": stored.sha256, "size": stored.size}
+    if as_json:
+        emit_json(info)
+    else:
+        click.echo(f"Wrote {output} ({record.number_symbol}, {role.upper()})", err=True)
+
+
+@cli.command(name="list")
+@click.option("--year", type=int, help="Only documents of this year.")
+@click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong).")
+@click.option("--register", help="Only documents of this register (e.g. chung, mat).")
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+@click.pass_context
+@reports_errors
+def list_(ctx, year, kind, register, as_json) -> None:
+    """List issued documents in register order (year, register, number)."""
+    from archive import list_documents
+    from archive.records import STATUS_LABELS
+
+    with open_archive(ctx) as archive:
+        with archive.reading() as db:
+            records = list_documents(db, year=year, kind=kind, register=register, store=archive.store)
+    if as_json:
+        emit_json({"count": len(records), "documents": [r.as_dict() for r in records]})
+        return
+    if not records:
+        click.echo("No documents.", err=True)
+        return
+    width = max(len(r.number_symbol) for r in records)
+    for r in records:
+        subject = r.subject if len(r.subject) <= 60 else r.subject[:59] + "…"
+        click.echo(f"{r.id:>5}  {r.number_symbol:<{width}}  {r.date[8:10]}/{r.date[5:7]}/{r.date[:4]}  "
+                   f"{r.register:<8} {STATUS_LABELS[r.status]:<17} {subject}")
+
+
+@cli.command()
+@click.argument("refs", nargs=-1, metavar="[ID|NUMBER_SYMBOL]...")
+@click.option("--missing", is_flag=True, help="Every document whose PDF was asked for and is missing.")
+@click.option("--year", type=int, help="The year, when a number-symbol exists in several.")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+@reports_errors
+def pdf(ctx, refs, missing, year, actor, as_json) -> None:
+    """Make the missing PDF copy of documents (one LibreOffice start for all)."""
+    from archive import ArchiveError, find_document, make_pdfs
+
+    with open_archive(ctx) as archive:
+        ids = [find_document(archive.db, ref, year=year) for ref in refs]
+        if missing:
+            ids += [r[0] for r in archive.db.execute(
+                "SELECT id FROM documents WHERE pdf_wanted = 1 AND id NOT IN "
+                "(SELECT document_id FROM files WHERE role = 'pdf') ORDER BY id")]
+        if not refs and not missing:
+            raise ArchiveError("name the documents (ID or number-symbol) or give --missing")
+        made = make_pdfs(archive, ids, actor=actor)
+    if as_json:
+        emit_json({"made": made, "already_had": [i for i in dict.fromkeys(ids) if i not in made]})
+    else:
+        click.echo(f"Made {len(made)} PDF(s)" + (f": ids {', '.join(map(str, made))}" if made else
+                                                 " (every document named already has one)"), err=True)
+
+
+def supersede_command(relation: str):
+    verb = "revoke" if relation == "revoked" else "replace"
+
+    @click.argument("ref", metavar="ID|NUMBER_SYMBOL")
+    @click.option("--by", "by_ref", required=True, metavar="ID|NUMBER_SYMBOL",
+                  help=f"The newer document that does the {verb} (issue it first).")
+    @click.option("--year", type=int, help="The year of ID|NUMBER_SYMBOL, when it exists in several.")
+    @actor_option
+    @click.option("--json", "as_json", is_flag=True, help="Print the updated record as JSON.")
+    @click.pass_context
+    @reports_errors
+    def command(ctx, ref, by_ref, year, actor, as_json) -> None:
+        import archive as lib
+
+        with open_archive(ctx) as archive:
+            old = lib.find_document(archive.db, ref, year=year)
+            new = lib.find_document(archive.db, by_ref)
+            record = getattr(lib, verb)(archive, old, by=new, actor=actor)
+        if as_json:
+            emit_json(record.as_dict())
+        else:
+            click.echo(f"{record.number_symbol} is now {relation} by {record.superseded_by.number_symbol}", err=True)
+
+    return command
+
+
+cli.command(name="revoke", help="Record that document --by revokes (thu hồi) ID; nothing is deleted.")(
+    supersede_command("revoked"))
+cli.command(name="replace", help="Record that document --by replaces (thay thế) ID; nothing is deleted.")(
+    supersede_command("replaced"))
+
+
+@cli.group(name="register", cls=OrderedGroup)
+def register_group() -> None:
+    """The register of outgoing documents (sổ đăng ký văn bản đi)."""
+
+
+@register_group.command(name="export")
+@click.option("--year", type=int, default=lambda: dt.date.today().year, show_default="this year",
+              help="The year of the register.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .xlsx, or .docx / .pdf to print.")
+@click.option("--docx", "fmt", flag_value="docx", help="Write an A4 landscape .docx.")
+@click.option("--pdf", "fmt", flag_value="pdf", help="Write an A4 landscape PDF.")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.pass_context
+@reports_errors
+def register_export(ctx, year, output, fmt, actor, as_json) -> None:
+    """Write the register of YEAR: one sheet (or section) per register, in number order."""
+    from archive import export_register
+
+    with open_archive(ctx) as archive:
+        written = export_register(archive, year, output, fmt=fmt, actor=actor)
+    if as_json:
+        emit_json(written)
+    else:
+        counts = ", ".join(f"{name}: {n}" for name, n in written["registers"].items())
+        click.echo(f"Wrote {written['path']} ({written['documents']} documents of {year}; {counts})", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@reports_errors
+def verify(ctx, as_json) -> None:
+    """Re-hash every file and check every register; exit 1 if anything is wrong."""
+    from archive import verify as verify_archive
+
+    with open_archive(ctx) as archive:
+        report = verify_archive(archive)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        for problem in report.problems:
+            click.echo(f"PROBLEM: {problem}")
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}")
+        click.echo(f"{report.documents} documents, {report.files} files ({report.bytes_hashed:,} bytes) checked "
+                   f"in {report.seconds:.1f} s: {len(report.problems)} problem(s), {len(report.warnings)} warning(s)")
+    if report.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The backup to write (.tar.gz).")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+@reports_errors
+def backup(ctx, output, actor, as_json) -> None:
+    """Take a consistent copy of the archive while others keep issuing."""
+    from archive import backup as backup_archive
+
+    with open_archive(ctx) as archive:
+        result = backup_archive(archive, output, actor=actor)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        for problem in result.problems:
+            click.echo(f"PROBLEM: {problem}", err=True)
+        click.echo(f"Wrote {result.path}: {result.documents} documents, {result.files} files, "
+                   f"{result.bytes:,} bytes", err=True)
+    if result.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("backup_file", metavar="FILE.tar.gz", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--home", "target", type=click.Path(file_okay=False, path_type=Path),
+              help="The new home to restore into (default: the global --home).")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result and its verify report as JSON.")
+@click.pass_context
+@reports_errors
+def restore(ctx, backup_file, target, actor, as_json) -> None:
+    """Restore a backup into a new, empty home, then verify it; exit 1 if verify finds problems."""
+    from archive import restore as restore_archive
+
+    archive, report = restore_archive(backup_file, target or ctx.obj["home"], actor=actor)
+    with archive:
+        home = str(archive.home)
+    if as_json:
+        emit_json({"home": home, "verify": report.as_dict()})
+    else:
+        for problem in report.problems:
+            click.echo(f"PROBLEM: {problem}")
+        click.echo(f"Restored {report.documents} documents into {home}: verify found "
+                   f"{len(report.problems)} problem(s)", err=True)
+    if report.problems:
+        sys.exit(1)
+
+
+
+# -- Search: the index, searching, importing documents issued elsewhere (index/, issue 4) -----
+
+
+def open_index(archive):
+    from index import SearchIndex
+
+    return SearchIndex.of_archive(archive)
+
+
+@cli.command()
+@click.argument("query", metavar="QUERY")
+@click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong, cong_van).")
+@click.option("--year", type=int, help="Only documents dated in this year.")
+@click.option("--from", "date_from", type=DATE, help="Only documents dated on or after DATE.")
+@click.option("--to", "date_to", type=DATE, help="Only documents dated on or before DATE.")
+@click.option("--signer", help="Only documents signed by this person (marks optional).")
+@click.option("--unit", help="Only documents of this drafting unit (e.g. VP).")
+@click.option("--status", type=click.Choice(["issued", "revoked", "replaced", "imported"]),
+              help="Only documents with this status.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Best match first, or newest first.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N hits.")
+@click.option("--include-secret", is_flag=True, help="Include documents marked MẬT, TỐI MẬT or TUYỆT MẬT.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+@click.pass_context
+@reports_errors
+def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sort, limit, include_secret,
+           as_json) -> None:
+    """Find documents by words (marks optional), "quoted phrases", number-symbol or date."""
+    from index import Filters
+
+    filters = Filters(kind=kind, year=year, date_from=date_from, date_to=date_to, signer=signer, unit=unit,
+                      status=status)
+    with open_archive(ctx) as archive:
+        results = open_index(archive).search(query, filters=filters, sort=sort, limit=limit,
+                                             include_secret=include_secret)
+    if as_json:
+        for notice in results.notices:
+            click.echo(f"Note: {notice}", err=True)
+        emit_json([hit.as_dict() for hit in results.hits])
+        return
+    from rich.console import Console
+
+    from index.terminal import print_results
+
+    console = Console(highlight=False)
+    print_results(results, console if console.is_terminal else Console(highlight=False, width=160))
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
+              help="Set a field for every file (e.g. --set kind=cong_van --set date=2017-09-18).")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported and skipped as JSON.")
+@click.pass_context
+@reports_errors
+def import_(ctx, files, settings, actor, as_json) -> None:
+    """Import documents issued elsewhere (.docx, .pdf, .doc, .txt): stored unchanged, status imported."""
+    from index import import_files, parse_overrides
+    from index.terminal import progress_bar
+
+    overrides = parse_overrides(settings)
+    with open_archive(ctx) as archive, progress_bar("Importing") as progress:
+        report = import_files(archive, list(files), overrides=overrides, actor=actor, progress=progress)
+    for skipped in report.skipped:
+        click.echo(f"Skipped {skipped['file']}: {skipped['reason']}", err=True)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        for item in report.imported:
+            date = item["date"] and f"{item['date'][8:10]}/{item['date'][5:7]}/{item['date'][:4]}"
+            click.echo(f"Imported {item['file']} as {item['id']}: {item['number_symbol'] or 'no number'}, "
+                       f"{item['kind'] or 'kind unknown'}, {date or 'no date'}: {item['subject'] or 'no subject'}")
+            if item["missing"]:
+                click.echo(f"  not found in the text: {', '.join(item['missing'])} "
+                           "(give them with --set FIELD=VALUE)")
+    if report.skipped:
+        sys.exit(1)
+
+
+@cli.group(name="index", cls=OrderedGroup)
+def index_group() -> None:
+    """The search index (HOME/index/): rebuild it from the archive, check it."""
+
+
+@index_group.command(name="rebuild")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+@reports_errors
+def index_rebuild(ctx, as_json) -> None:
+    """Recreate the whole search index from the archive's documents."""
+    import time
+
+    from index import rebuild
+    from index.terminal import progress_bar
+
+    started = time.perf_counter()
+    with open_archive(ctx) as archive, progress_bar("Indexing") as progress:
+        count = rebuild(archive, progress=progress)
+        folder = str(archive.home / "index")
+    seconds = time.perf_counter() - started
+    if as_json:
+        emit_json({"indexed": count, "index": folder, "seconds": round(seconds, 2)})
+    else:
+        click.echo(f"Indexed {count} document(s) into {folder} in {seconds:.1f} s", err=True)
+
+
+@index_group.command(name="check")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@reports_errors
+def index_check(ctx, as_json) -> None:
+    """Report documents missing from the index and stale entries; exit 1 if any."""
+    from index import check
+
+    with open_archive(ctx) as archive:
+        report = check(archive)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        if report.problem:
+            click.echo(f"PROBLEM: {report.problem}")
+        for label, keys in (("missing from the index", report.missing), ("indexed out of date", report.stale),
+                            ("indexed but not in the archive", report.orphaned)):
+            if keys:
+                click.echo(f"PROBLEM: {len(keys)} document(s) {label}: {', '.join(keys)}")
+        click.echo(f"{report.documents} document(s) in the archive, {report.indexed} indexed: "
+                   + ("the index is up to date" if report.ok else "run `docgen index rebuild`"))
+    if not report.ok:
+        sys.exit(1)
+
+
+# `docgen --help` lists commands in the order a new user meets them: search before dossiers.
+cli.commands = dict(sorted(cli.commands.items(), key=lambda item: item[0] == "dossier"))
+
+
+
+# -- Nomination dossiers (docgen/dossier/, issue 5) ---------------------------------------------
+
+
+@cli.group(name="dossier", cls=OrderedGroup)
+def dossier_group() -> None:
+    """Nomination dossiers (hồ sơ đề nghị khen thưởng) from the units' spreadsheets."""
+
+
+@dossier_group.command(name="build")
+@click.option("--campaign", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Campaign file (YAML): movement, award, council meeting, signers.")
+@click.option("--nominees", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The nominee list as the units sent it (.xlsx or .csv).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The dossier ZIP to write.")
+@click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The office's rules file (default: the shipped docgen/dossier/rules/default.yaml).")
+@click.option("--strict", is_flag=True, help="Any rejected nominee fails the build (exit 1, no ZIP).")
+@click.option("--issue", "issue_numbers", is_flag=True,
+              help="Number the submission and the minutes through the archive's registers (--home).")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@reports_errors
+def dossier_build(ctx, campaign, nominees, output, rules, strict, issue_numbers, actor, as_json) -> None:
+    """Check the nominee list against the rules and build the dossier ZIP.
+
+    The ZIP holds the Tờ trình with its list, the council minutes, one Báo cáo thành tích
+    per accepted nominee and the checklist, each as .docx and PDF, one merged PDF with a
+    bookmark per document, and manifest.json. Exit 1 when nobody is eligible or, with
+    --strict, when anyone is rejected; exit 2 when an input is wrong (nothing is written).
+    """
+    from rich.console import Console
+
+    from docgen.dossier import build_dossier, load_campaign
+    from docgen.dossier.terminal import print_report
+
+    status = Console(stderr=True)
+    loaded = load_campaign(campaign)
+
+    def run(issuer=None):
+        if not status.is_terminal:
+            return build_dossier(loaded, nominees, output, strict=strict, rules=rules, issue=issuer)
+        with status.status("Đang lập hồ sơ...") as spinner:
+            return build_dossier(loaded, nominees, output, strict=strict, rules=rules, issue=issuer,
+                                 progress=lambda message: spinner.update(message))
+
+    if issue_numbers:
+        from docgen.dossier.issuing import archive_issuer
+
+        with open_archive(ctx) as archive:
+            report = run(archive_issuer(archive, loaded.agency, actor=actor))
+    else:
+        report = run()
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        console = Console(highlight=False)
+        print_report(report, console if console.is_terminal else Console(highlight=False, width=160))
+    if not report.ok:
+        sys.exit(1)
 
 if __name__ == "__main__":
     cli()

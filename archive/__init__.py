@@ -1,0 +1,27 @@
+"""The archive: issuing with lawful numbers, the register of outgoing documents, and an
+immutable, verifiable file store (issue 3). A library first; `docgen` commands wrap it.
+
+    from archive import Archive, issue_document, verify
+    Archive.init("docgen-data", agency="examples/agency.yaml")
+    with Archive.open("docgen-data") as archive:
+        issued = issue_document(archive, "ke_hoach", "examples/ke_hoach.yaml", pdf=False)
+        print(issued.record.number_symbol)          # 01/KH-SGD&ĐT
+        assert verify(archive).ok
+"""
+
+from .backup import BackupResult, backup, restore
+from .errors import ArchiveError, IntegrityProblem
+from .home import Archive, Indexer
+from .issuing import Issued, issue_document
+from .pdf_copies import make_pdfs
+from .records import DocumentRecord, FileRecord, Relation, find_document, list_documents, load_record
+from .register import NumberRegister
+from .register_book import export_register
+from .relations import replace, revoke
+from .verify import VerifyReport, verify
+
+__all__ = [
+    "Archive", "ArchiveError", "BackupResult", "DocumentRecord", "FileRecord", "Indexer", "IntegrityProblem",
+    "Issued", "NumberRegister", "Relation", "VerifyReport", "backup", "export_register", "find_document",
+    "issue_document", "list_documents", "load_record", "make_pdfs", "replace", "restore", "revoke", "verify",
+]

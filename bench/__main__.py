@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["render"]
+BENCHMARKS = ["render", "issue", "dossier"]
 
 for name in sys.argv[1:] or BENCHMARKS:
     print(f"\n== bench/{name}.py ==")

@@ -1,7 +1,13 @@
-"""`make demo`: render every example to demo-out/ as .docx and PDF, check each, one line per document."""
+"""`make demo`: the main job on the embedded default (SQLite, local files), start to end.
+
+1. Render every example to demo-out/ as .docx and PDF (one LibreOffice start) and check each.
+2. Create a demo archive home, issue every numbered example in date order, make their PDFs,
+   export the register of outgoing documents for each year, and verify the archive.
+"""
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -9,13 +15,18 @@ from pathlib import Path
 from pypdf import PdfReader
 
 import docgen
-from docgen.catalog import example_files
+from archive.home import Archive
+from archive.issuing import issue_document
+from archive.pdf_copies import make_pdfs
+from archive.register_book import export_register
+from archive.verify import verify
+from docgen.catalog import EXAMPLES_DIR, example_files
 
-OUT = Path(__file__).resolve().parent.parent / "demo-out"
+OUT = EXAMPLES_DIR.parent / "demo-out"
 
 
-def main() -> int:
-    OUT.mkdir(exist_ok=True)
+def render_and_check() -> int:
+    print("== Render every example, convert to PDF, check against Decree 30 ==")
     rendered = []
     for number, (kind, path) in enumerate(example_files(), start=1):
         started = time.perf_counter()
@@ -32,12 +43,48 @@ def main() -> int:
         pages = len(PdfReader(pdf).pages)
         label = document.document.number_symbol or "(no number)"
         status = "conforms" if not findings else f"{len(findings)} finding(s)"
-        print(f"{document.document.kind.name:<24} {label:<18} {docx_path.name:<40} "
-              f"{pages} page(s)  {ms:5.0f} ms  check: {status}")
+        print(f"{document.document.kind.name:<24} {label:<18} {docx_path.name:<34} "
+              f"{pages} page(s)  {ms:4.0f} ms  check: {status}")
         for finding in findings:
             print(f"    [{finding.rule}] {finding.where}: found {finding.found}; expected {finding.expected}")
-    print(f"\n{len(rendered)} documents in {OUT}/ (.docx and .pdf); "
-          f"PDF for all in one LibreOffice run: {pdf_seconds:.1f} s; findings: {problems}")
+    print(f"{len(rendered)} documents rendered to {OUT}/ (.docx and .pdf); "
+          f"PDF for all in one LibreOffice run: {pdf_seconds:.1f} s; findings: {problems}\n")
+    return problems
+
+
+def issue_into_archive() -> int:
+    print("== Issue the numbered examples into a demo archive ==")
+    home = OUT / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    archive = Archive.init(home, EXAMPLES_DIR / "agency.yaml", actor="demo")
+    numbered = [(kind, path) for kind, path in example_files() if docgen.KINDS[kind].numbered]
+    # Numbers follow the order of issue, so issue in date order (the register refuses backdating).
+    numbered.sort(key=lambda pair: docgen.load_document(*pair).date)
+    issued = []
+    for kind, path in numbered:
+        result = issue_document(archive, kind, path, pdf=False, actor="demo")
+        record = result.record
+        issued.append(record)
+        print(f"issued  {record.number_symbol:<18} {record.date}  {record.kind:<24} {record.subject[:60]}")
+        for warning in result.warnings:
+            print(f"        warning: {warning}")
+    make_pdfs(archive, [r.id for r in issued], actor="demo")
+    for year in sorted({r.year for r in issued}):
+        book = export_register(archive, year, OUT / f"so-van-ban-di-{year}.xlsx")
+        print(f"register of outgoing documents {year}: {book['path']} ({book['documents']} document(s))")
+    report = verify(archive)
+    status = "clean" if report.ok else f"{len(report.problems)} problem(s)"
+    print(f"verify: {report.documents} documents, {report.files} files hashed: {status}")
+    for line in report.problems + report.warnings:
+        print(f"    {line}")
+    print(f"archive home: {home} (database archive.sqlite, files/, index/)\n")
+    return 0 if report.ok else 1
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    problems = render_and_check()
+    problems += issue_into_archive()
     return 1 if problems else 0
 
 

@@ -83,6 +83,8 @@ class Kind:
     description: str = ""
     # Who issues it in its own name when that is not the agency (a council): sets issuer_*.
     resolve_issuer: Callable[["Document"], None] | None = None
+    # Who signs a kind that has no `signer` field (the chair of a meeting), for the register.
+    signed_by: Callable[["Document"], Signer] | None = None
 
     @property
     def template_name(self) -> str:
@@ -138,11 +140,13 @@ class Document:
         value = getattr(self.data, "signer", None)
         if isinstance(value, str):
             return self.agency.signer(value)
+        if value is None and self.kind.signed_by:
+            return self.kind.signed_by(self)
         return value
 
     @property
     def file_copy(self) -> str:
-        return self.data.file_copy or f"VT, {self.unit_code}"
+        return getattr(self.data, "file_copy", None) or f"VT, {self.unit_code}"
 
     def recipients_lines(self) -> list[str]:
         """Nơi nhận: '- X;' each, the last '- Lưu: VT, VP.' (Decree 30, Appendix I, item 9b)."""
@@ -183,6 +187,7 @@ class Document:
             "secrecy": self.data.secrecy,
             "urgency": self.data.urgency,
             "copies": getattr(self.data, "copies", None),
+            "file_copy": self.file_copy if recipients is not None else None,
             "language": "vi",
         }
 

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from .. import markup
-from ..agency import Strict
+from ..agency import Signer, Strict
 from ..vietnamese import legal_date, padded, upper
 from .base import DocumentData, Document, Kind, body_blocks, common_context, paragraph
 
@@ -124,6 +124,12 @@ def context(doc: Document) -> dict[str, Any]:
     return ctx
 
 
+def chair(doc: Document) -> Signer:
+    """The minutes are signed for the council by its chair (and the secretary)."""
+    member = doc.data.chair
+    return Signer(name=member.name, title=member.role or "CHỦ TỊCH HỘI ĐỒNG")
+
+
 KIND = Kind("bien_ban", "Biên bản họp Hội đồng Thi đua - Khen thưởng", "BIÊN BẢN", "BB", True, MeetingData, context,
             "minutes of the emulation-and-commendation council: attendance, agenda, vote per nominee, two signatures",
-            resolve_issuer=resolve_issuer)
+            resolve_issuer=resolve_issuer, signed_by=chair)

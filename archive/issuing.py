@@ -1,0 +1,131 @@
+"""Issuing a document: validate, take the next number, render, store, record, audit.
+
+Everything between taking the number and recording it happens inside one write
+transaction, so a failure at any point (bad data, render error, crash, full disk)
+consumes no number and leaves nothing behind. The PDF comes after the commit, outside the
+lock: if LibreOffice fails the document stays issued and `docgen pdf ID` makes it later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen import load_document, render_document
+from docgen.kinds import Document, Kind, get_kind
+
+from . import audit
+from .errors import ArchiveError
+from .home import Archive
+from .pdf_copies import make_pdfs
+from .records import DocumentRecord, load_record
+
+
+@dataclass
+class Issued:
+    record: DocumentRecord
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.record.as_dict(), "warnings": self.warnings}
+
+
+def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
+                   date: dt.date | None = None, pdf: bool = True, actor: str | None = None) -> Issued:
+    """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today)."""
+    kind = get_kind(kind) if isinstance(kind, str) else kind
+    if not kind.numbered:
+        raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
+                           "the dossier it belongs to, not issued")
+    doc = load_document(kind, data, agency=archive.agency)
+    warnings = []
+    if doc.number is not None:
+        warnings.append(f"the data's number {doc.number} was ignored: the register gives the number at issue")
+    issue_date = date or doc.date or dt.date.today()
+    if issue_date > dt.date.today():
+        raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
+                           "it is issued (give --date of today or earlier)")
+    register = archive.registers.register_for(doc)
+    actor = actor or audit.default_actor()
+
+    staged, committed = None, False
+    try:
+        with archive.writing() as db:
+            number = archive.registers.next_number(db, register, issue_date)
+            issued = doc.with_number(number, issue_date)
+            rendered = render_document(issued)
+            staged = archive.store.stage(rendered.docx)
+            document_id = _insert(db, issued, register, archive, pdf, actor)
+            db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",
+                       (document_id, staged, len(rendered.docx), audit.now()))
+            audit.record(db, "issue", actor, document_id, number_symbol=issued.number_symbol,
+                         register=register, year=issue_date.year, source=doc.source)
+        committed = True
+        archive.store.publish(staged)
+    except BaseException as exc:
+        if staged and not committed:
+            archive.store.discard(staged)
+        if isinstance(exc, (OSError, sqlite3.Error)):
+            if committed:  # the next open of the archive publishes the staged file
+                warnings.append(f"the document is issued; its file stays staged until the archive is next "
+                                f"opened ({exc})")
+            else:
+                raise ArchiveError(f"{archive.home}: could not record the document ({exc}); nothing was issued "
+                                   "and no number was used") from exc
+        else:
+            raise
+
+    if pdf:
+        try:
+            make_pdfs(archive, [document_id], actor=actor)
+        except Exception as exc:  # the document is committed: no PDF failure may read as a failed issue
+            warnings.append(f"the document is issued but its PDF was not made ({exc}): "
+                            f"run `docgen pdf {document_id}` to make it")
+    if warning := archive.tell_indexer(document_id):
+        warnings.append(warning)
+    return Issued(load_record(archive.db, document_id, archive.store), warnings)
+
+
+def _insert(db, doc: Document, register: str, archive: Archive, pdf: bool, actor: str) -> int:
+    meta = doc.metadata()
+    data = doc.data.model_dump(mode="json", exclude={"agency"})
+    file_copy = doc.file_copy if hasattr(doc.data, "file_copy") else None  # minutes have no Lưu line
+    row = {
+        "register": register,
+        "year": doc.date.year,
+        "number": doc.number,
+        "symbol": meta["symbol"],
+        "number_symbol": meta["number_symbol"],
+        "kind": meta["kind"],
+        "type_name": meta["type_name"],
+        "type_code": meta["type_code"],
+        "subject": meta["subject"],
+        "date": meta["date"],
+        "place": meta["place"],
+        "agency": meta["agency"],
+        "parent_agency": meta["parent_agency"],
+        "agency_code": meta["agency_code"],
+        "drafting_unit": meta["drafting_unit"],
+        "signer_name": meta["signer_name"],
+        "signer_title": meta["signer_title"],
+        "signing_authority": meta["signing_authority"],
+        "recipients": json.dumps(meta["recipients"], ensure_ascii=False),
+        "file_copy": file_copy,
+        "copies": meta["copies"],
+        "secrecy": meta["secrecy"],
+        "urgency": meta["urgency"],
+        "language": meta["language"],
+        "retention": archive.config.retention_for(meta["kind"], meta["type_code"]),
+        "pdf_wanted": int(pdf),
+        "data": json.dumps(data, ensure_ascii=False),
+        "issued_at": audit.now(),
+        "issued_by": actor,
+    }
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    return db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())).lastrowid

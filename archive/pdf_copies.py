@@ -1,0 +1,58 @@
+"""The PDF copy of an issued document, derived from its stored DOCX (LibreOffice, one start
+per batch), made after the document is committed and outside the write lock."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from docgen import convert_to_pdf
+
+from . import audit
+from .home import Archive
+
+
+def make_pdfs(archive: Archive, document_ids: list[int], *, actor: str | None = None) -> list[int]:
+    """Make the missing PDFs of `document_ids`; returns the ids that got one now.
+
+    Raises docgen's ConversionError when LibreOffice fails; the documents stay as they were.
+    """
+    db = archive.db
+    wanted = []
+    for document_id in dict.fromkeys(document_ids):
+        files = {r["role"]: r["sha256"] for r in
+                 db.execute("SELECT role, sha256 FROM files WHERE document_id = ?", (document_id,))}
+        if "pdf" not in files and "docx" in files:
+            wanted.append((document_id, files["docx"]))
+    if not wanted:
+        return []
+    with tempfile.TemporaryDirectory(prefix="docgen-archive-pdf-") as tmp:
+        sources = []
+        for document_id, sha in wanted:
+            source = Path(tmp) / f"{document_id}.docx"
+            source.write_bytes(archive.store.read_verified(sha))
+            sources.append(source)
+        pdfs = convert_to_pdf(sources, Path(tmp) / "out")
+        made = [(document_id, pdf.read_bytes(), len(PdfReader(pdf).pages)) for (document_id, _), pdf in zip(wanted, pdfs)]
+    staged, done, committed = [], [], False
+    try:
+        with archive.writing() as db:
+            for document_id, data, pages in made:
+                if db.execute("SELECT 1 FROM files WHERE document_id = ? AND role = 'pdf'", (document_id,)).fetchone():
+                    continue  # another process made it meanwhile
+                sha = archive.store.stage(data)
+                staged.append(sha)
+                db.execute("INSERT INTO files (document_id, role, sha256, size, pages, created_at) "
+                           "VALUES (?, 'pdf', ?, ?, ?, ?)", (document_id, sha, len(data), pages, audit.now()))
+                audit.record(db, "pdf", actor, document_id, sha256=sha, pages=pages)
+                done.append(document_id)
+        committed = True
+    finally:
+        for sha in staged:
+            if committed:
+                archive.store.publish(sha)
+            else:
+                archive.store.discard(sha)
+    return done

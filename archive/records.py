@@ -1,0 +1,163 @@
+"""Issued documents as the archive holds them: reading, naming (id or number-symbol), listing."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .errors import ArchiveError
+
+STATUS_LABELS = {"issued": "đang có hiệu lực", "revoked": "đã bị thu hồi", "replaced": "đã bị thay thế"}
+
+
+@dataclass
+class FileRecord:
+    role: str  # "docx" or "pdf"
+    sha256: str
+    size: int
+    pages: int | None
+    created_at: str
+    path: str = ""  # where it lies in the store
+
+
+@dataclass
+class Relation:
+    relation: str  # "revoked" or "replaced"
+    document_id: int  # the older document
+    by_document_id: int  # the one that revokes or replaces it
+    number_symbol: str  # of the other side, for display
+    recorded_at: str
+    recorded_by: str
+
+
+@dataclass
+class DocumentRecord:
+    id: int
+    register: str
+    year: int
+    number: int
+    symbol: str
+    number_symbol: str
+    kind: str
+    type_name: str
+    type_code: str | None
+    subject: str
+    date: str
+    place: str
+    agency: str
+    parent_agency: str
+    agency_code: str
+    drafting_unit: str
+    signer_name: str | None
+    signer_title: str | None
+    signing_authority: str | None
+    recipients: list[str]
+    file_copy: str | None
+    copies: int | None
+    secrecy: str | None
+    urgency: str | None
+    language: str
+    retention: str | None
+    status: str
+    pdf_wanted: bool
+    issued_at: str
+    issued_by: str
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    # Relations where this document is the older side (at most one) and the newer side.
+    superseded_by: Relation | None = None
+    supersedes: list[Relation] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int | None:
+        pdf = self.files.get("pdf")
+        return pdf.pages if pdf else None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["files"] = list(out["files"].values())
+        out["pages"] = self.pages
+        return out
+
+
+_COLUMNS = [f for f in DocumentRecord.__dataclass_fields__ if f not in ("files", "superseded_by", "supersedes")]
+
+
+def load_record(db: sqlite3.Connection, document_id: int, store=None) -> DocumentRecord:
+    row = db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+    if row is None:
+        raise ArchiveError(f"no document with id {document_id} in this archive (`docgen list` shows them)")
+    return _record(db, row, store)
+
+
+def _record(db: sqlite3.Connection, row: sqlite3.Row, store) -> DocumentRecord:
+    values = {name: row[name] for name in _COLUMNS}
+    values["recipients"] = json.loads(values["recipients"])
+    values["pdf_wanted"] = bool(values["pdf_wanted"])
+    record = DocumentRecord(**values)
+    for f in db.execute("SELECT * FROM files WHERE document_id = ? ORDER BY role", (record.id,)):
+        record.files[f["role"]] = FileRecord(f["role"], f["sha256"], f["size"], f["pages"], f["created_at"],
+                                             str(store.path(f["sha256"])) if store else "")
+    for r in db.execute("SELECT r.*, d.number_symbol AS other FROM relations r JOIN documents d "
+                        "ON d.id = r.by_document_id WHERE r.document_id = ?", (record.id,)):
+        record.superseded_by = Relation(r["relation"], r["document_id"], r["by_document_id"], r["other"],
+                                        r["recorded_at"], r["recorded_by"])
+    for r in db.execute("SELECT r.*, d.number_symbol AS other FROM relations r JOIN documents d "
+                        "ON d.id = r.document_id WHERE r.by_document_id = ? ORDER BY r.document_id", (record.id,)):
+        record.supersedes.append(Relation(r["relation"], r["document_id"], r["by_document_id"], r["other"],
+                                          r["recorded_at"], r["recorded_by"]))
+    return record
+
+
+_NUMBER_SYMBOL = re.compile(r"^\s*(\d+)\s*/\s*(\S+)\s*$")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = None) -> int:
+    """The id of the document named by `ref`: an id, or a number-symbol such as `05/QĐ-SGDĐT`."""
+    text = str(ref).strip()
+    if text.isdigit():
+        if year is not None:
+            row = db.execute("SELECT year FROM documents WHERE id = ?", (int(text),)).fetchone()
+            if row is not None and row["year"] != year:
+                raise ArchiveError(f"document id {text} is of {row['year']}, not {year}")
+        load_record(db, int(text))  # raises a clear error when there is none
+        return int(text)
+    match = _NUMBER_SYMBOL.match(text)
+    if not match:
+        raise ArchiveError(f"{text!r} names no document: give an id (e.g. 12) or a number-symbol "
+                           "(e.g. 05/QĐ-SGDĐT)")
+    number, symbol = int(match.group(1)), _fold(match.group(2))
+    sql, params = "SELECT id, year, register, number_symbol, symbol FROM documents WHERE number = ?", [number]
+    if year is not None:
+        sql += " AND year = ?"
+        params.append(year)
+    hits = [r for r in db.execute(sql, params) if _fold(r["symbol"]) == symbol]
+    if not hits:
+        where = f" in {year}" if year is not None else ""
+        raise ArchiveError(f"no document {text}{where} in this archive (`docgen list` shows them)")
+    if len(hits) > 1:
+        listed = "; ".join(f"id {h['id']}: {h['number_symbol']} of {h['year']} in register {h['register']}"
+                           for h in hits)
+        hint = "give its id" if year is not None else "give --year or its id"
+        raise ArchiveError(f"{text} names {len(hits)} documents ({listed}): {hint}")
+    return hits[0]["id"]
+
+
+def list_documents(db: sqlite3.Connection, *, year: int | None = None, kind: str | None = None,
+                   register: str | None = None, store=None) -> list[DocumentRecord]:
+    """Documents in register order: by year, register, then number."""
+    sql, params = "SELECT * FROM documents WHERE 1 = 1", []
+    register = unicodedata.normalize("NFC", register) if register else register
+    for column, value in (("year", year), ("kind", kind), ("register", register)):
+        if value is not None:
+            sql += f" AND {column} = ?"
+            params.append(value)
+    sql += " ORDER BY year, register, number"
+    return [_record(db, row, store) for row in db.execute(sql, params).fetchall()]

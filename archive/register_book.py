@@ -1,0 +1,222 @@
+"""The register of outgoing documents (sổ đăng ký văn bản đi) of a year: one sheet or
+section per register, rows in number order, with the columns the layout spec lists.
+
+As a workbook (bold header, widths, dates as dates) or printed as an A4 landscape .docx /
+PDF. The book is a table, not a Decree 30 document, so it is laid out here with
+python-docx; the documents themselves are only ever rendered by docgen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docgen import convert_to_pdf
+
+from . import audit
+from .errors import ArchiveError
+from .home import Archive
+from .records import DocumentRecord, list_documents
+from .store import fsync_dir
+
+TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
+# (heading, width in Excel characters, width in cm on the printed page)
+COLUMNS = [  # the printed widths fill A4 landscape less 20 + 15 mm margins: 26.2 cm
+    ("Số, ký hiệu văn bản", 18, 2.8),
+    ("Ngày tháng văn bản", 12, 2.2),
+    ("Tên loại và trích yếu nội dung văn bản", 60, 7.2),
+    ("Người ký", 20, 3.0),
+    ("Nơi nhận văn bản", 36, 4.4),
+    ("Đơn vị, người nhận bản lưu", 16, 2.4),
+    ("Số lượng bản", 8, 1.4),
+    ("Ghi chú", 30, 2.8),
+]
+FORMATS = ("xlsx", "docx", "pdf")
+
+
+@dataclass
+class BookRow:
+    number_symbol: str
+    date: dt.date
+    type_and_subject: str
+    signer: str
+    recipients: str
+    file_copy: str
+    copies: int | None
+    notes: str
+
+    @classmethod
+    def of(cls, record: DocumentRecord) -> "BookRow":
+        type_name = record.type_name.capitalize() if record.type_name.isupper() else record.type_name
+        subject = f"V/v {record.subject}" if record.type_code is None else record.subject
+        notes = [m for m in (record.secrecy, record.urgency) if m]
+        if record.superseded_by:
+            verb = "Bị thu hồi bởi" if record.superseded_by.relation == "revoked" else "Bị thay thế bởi"
+            notes.append(f"{verb} {record.superseded_by.number_symbol}")
+        for relation in record.supersedes:
+            verb = "Thu hồi" if relation.relation == "revoked" else "Thay thế"
+            notes.append(f"{verb} {relation.number_symbol}")
+        return cls(record.number_symbol, dt.date.fromisoformat(record.date), f"{type_name}\n{subject}",
+                   record.signer_name or "", "\n".join(record.recipients), record.file_copy or "",
+                   record.copies, "; ".join(notes))
+
+    def cells(self) -> list[Any]:
+        return [self.number_symbol, self.date, self.type_and_subject, self.signer, self.recipients,
+                self.file_copy, self.copies, self.notes]
+
+
+@dataclass
+class Book:
+    year: int
+    agency: str
+    registers: dict[str, list[BookRow]]
+
+    @property
+    def documents(self) -> int:
+        return sum(len(rows) for rows in self.registers.values())
+
+
+def read_book(archive: Archive, year: int) -> Book:
+    with archive.reading() as db:
+        records = list_documents(db, year=year)
+    settings = archive.config.registers
+    # The office's own registers first, in the order of its settings; councils' after.
+    order = list(dict.fromkeys([settings.default, *settings.by_type.values(), settings.secret]))
+    registers: dict[str, list[BookRow]] = {settings.default: []}
+    for record in records:
+        registers.setdefault(record.register, []).append(BookRow.of(record))
+    ranked = sorted(registers, key=lambda name: (order.index(name) if name in order else len(order), name))
+    return Book(year, archive.agency.name, {name: registers[name] for name in ranked})
+
+
+def export_register(archive: Archive, year: int, output: str | os.PathLike, *, fmt: str | None = None,
+                    actor: str | None = None) -> dict[str, Any]:
+    """Write the register book of `year` to `output` (format from `fmt`, else the suffix)."""
+    output = Path(output)
+    fmt = (fmt or output.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise ArchiveError(f"{output}: cannot tell the format: name a .xlsx, .docx or .pdf file "
+                           "(or give --docx / --pdf)")
+    book = read_book(archive, year)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".docgen-register-", dir=output.parent) as tmp:
+        staged = Path(tmp) / f"so-van-ban-di.{'docx' if fmt == 'pdf' else fmt}"
+        if fmt == "xlsx":
+            write_workbook(book, staged)
+        else:
+            write_docx(book, staged)
+        if fmt == "pdf":
+            staged = convert_to_pdf([staged])[0]
+        os.replace(staged, output)
+    fsync_dir(output.parent)
+    with archive.writing() as db:
+        audit.record(db, "export", actor, year=year, format=fmt, path=str(output.resolve()),
+                     documents=book.documents)
+    return {"path": str(output), "format": fmt, "year": year, "documents": book.documents,
+            "registers": {name: len(rows) for name, rows in book.registers.items()}}
+
+
+def write_workbook(book: Book, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.page import PageMargins
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = f"{TITLE} - {book.year}"
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for register, rows in book.registers.items():
+        sheet = workbook.create_sheet(register)
+        sheet.append([heading for heading, _, _ in COLUMNS])
+        for cell in sheet[1]:
+            cell.font = Font(name="Times New Roman", bold=True, size=12)
+            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+            cell.border = border
+        for row in rows:
+            sheet.append(row.cells())
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
+                cell.font = Font(name="Times New Roman", size=12)
+                cell.alignment = wrap
+                cell.border = border
+            cells[1].number_format = "DD/MM/YYYY"
+        for index, (_, width, _) in enumerate(COLUMNS):
+            sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_margins = PageMargins(left=0.6, right=0.4, top=0.6, bottom=0.6)
+        sheet.oddHeader.center.text = f"{TITLE} - {book.agency} - Sổ: {register} - Năm {book.year}"
+        sheet.oddFooter.center.text = "Trang &P/&N"
+    workbook.save(path)
+
+
+def write_docx(book: Book, path: Path) -> None:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Mm, Pt
+
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(11)
+    # python-docx sets only the ASCII font slot; Vietnamese letters use the others too.
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for slot in ("w:eastAsia", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), "Times New Roman")
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(20), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(15)
+
+    def line(text: str, *, bold: bool = False, size: int = 13, after: int = 0, new_page: bool = False) -> None:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.page_break_before = new_page
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(after)
+        run = paragraph.add_run(text)
+        run.bold, run.font.size = bold, Pt(size)
+
+    for index, (register, rows) in enumerate(book.registers.items()):
+        line(book.agency, bold=True, size=12, new_page=index > 0)
+        line(TITLE, bold=True, size=16, after=0)
+        line(f"Năm {book.year} - Sổ: {register}", size=13, after=8)
+        table = document.add_table(rows=1, cols=len(COLUMNS))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        header = table.rows[0]
+        # The header row repeats on every printed page (python-docx has no API for it).
+        header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for cell, (heading, _, _) in zip(header.cells, COLUMNS):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(heading)
+            run.bold = True
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for row in rows:
+            values = row.cells()
+            values[1] = row.date.strftime("%d/%m/%Y")
+            cells = table.add_row().cells
+            for cell, value in zip(cells, values):
+                cell.text = "" if value is None else str(value)
+        table.autofit = False
+        for column, (_, _, width) in zip(table.columns, COLUMNS):
+            column.width = Cm(width)
+            for cell in column.cells:
+                cell.width = Cm(width)
+        if not rows:
+            line("(Chưa có văn bản nào trong sổ này)", size=12)
+    document.save(path)

@@ -1,0 +1,161 @@
+"""The archive's SQLite schema as ordered migrations, versioned by PRAGMA user_version.
+
+A migration is never edited once released: a later change is a new entry at the end, so
+an archive made by any earlier version opens (and is upgraded) in every later one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .errors import ArchiveError
+
+MIGRATIONS: list[str] = [
+    # 1: documents and their numbers, files, relations between documents, audit trail.
+    """
+    CREATE TABLE documents (
+        id                INTEGER PRIMARY KEY,
+        register          TEXT    NOT NULL,
+        year              INTEGER NOT NULL,
+        number            INTEGER NOT NULL CHECK (number >= 1),
+        symbol            TEXT    NOT NULL,
+        number_symbol     TEXT    NOT NULL,
+        kind              TEXT    NOT NULL,
+        type_name         TEXT    NOT NULL,
+        type_code         TEXT,
+        subject           TEXT    NOT NULL,
+        date              TEXT    NOT NULL,
+        place             TEXT    NOT NULL,
+        agency            TEXT    NOT NULL,
+        parent_agency     TEXT    NOT NULL,
+        agency_code       TEXT    NOT NULL,
+        drafting_unit     TEXT    NOT NULL,
+        signer_name       TEXT,
+        signer_title      TEXT,
+        signing_authority TEXT,
+        recipients        TEXT    NOT NULL,
+        file_copy         TEXT,
+        copies            INTEGER,
+        secrecy           TEXT,
+        urgency           TEXT,
+        language          TEXT    NOT NULL,
+        retention         TEXT,
+        status            TEXT    NOT NULL DEFAULT 'issued' CHECK (status IN ('issued', 'revoked', 'replaced')),
+        pdf_wanted        INTEGER NOT NULL,
+        data              TEXT    NOT NULL,
+        issued_at         TEXT    NOT NULL,
+        issued_by         TEXT    NOT NULL
+    );
+    CREATE UNIQUE INDEX documents_register_year_number ON documents (register, year, number);
+    CREATE INDEX documents_number ON documents (number);
+    CREATE INDEX documents_year_kind ON documents (year, kind);
+
+    CREATE TABLE files (
+        document_id INTEGER NOT NULL REFERENCES documents (id),
+        role        TEXT    NOT NULL CHECK (role IN ('docx', 'pdf')),
+        sha256      TEXT    NOT NULL CHECK (length(sha256) = 64),
+        size        INTEGER NOT NULL,
+        pages       INTEGER,
+        created_at  TEXT    NOT NULL,
+        PRIMARY KEY (document_id, role)
+    );
+    CREATE INDEX files_sha256 ON files (sha256);
+
+    CREATE TABLE relations (
+        document_id    INTEGER NOT NULL UNIQUE REFERENCES documents (id),
+        relation       TEXT    NOT NULL CHECK (relation IN ('revoked', 'replaced')),
+        by_document_id INTEGER NOT NULL REFERENCES documents (id),
+        recorded_at    TEXT    NOT NULL,
+        recorded_by    TEXT    NOT NULL,
+        CHECK (document_id <> by_document_id)
+    );
+    CREATE INDEX relations_by ON relations (by_document_id);
+
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT    NOT NULL,
+        actor       TEXT    NOT NULL,
+        action      TEXT    NOT NULL,
+        document_id INTEGER REFERENCES documents (id),
+        detail      TEXT    NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX audit_document ON audit (document_id);
+    """,
+    # 2: documents issued elsewhere, imported with their original file (archive/importing.py).
+    """
+    CREATE TABLE imported (
+        id                INTEGER PRIMARY KEY,
+        kind              TEXT    NOT NULL DEFAULT '',
+        type_name         TEXT    NOT NULL DEFAULT '',
+        number            INTEGER,
+        symbol            TEXT    NOT NULL DEFAULT '',
+        number_symbol     TEXT    NOT NULL DEFAULT '',
+        subject           TEXT    NOT NULL DEFAULT '',
+        date              TEXT,
+        place             TEXT    NOT NULL DEFAULT '',
+        agency            TEXT    NOT NULL DEFAULT '',
+        parent_agency     TEXT    NOT NULL DEFAULT '',
+        drafting_unit     TEXT    NOT NULL DEFAULT '',
+        signer_name       TEXT    NOT NULL DEFAULT '',
+        signer_title      TEXT    NOT NULL DEFAULT '',
+        signing_authority TEXT    NOT NULL DEFAULT '',
+        addressees        TEXT    NOT NULL DEFAULT '[]',
+        recipients        TEXT    NOT NULL DEFAULT '[]',
+        secrecy           TEXT,
+        urgency           TEXT,
+        status            TEXT    NOT NULL DEFAULT 'imported' CHECK (status = 'imported'),
+        missing           TEXT    NOT NULL DEFAULT '[]',
+        file_name         TEXT    NOT NULL,
+        format            TEXT    NOT NULL,
+        sha256            TEXT    NOT NULL CHECK (length(sha256) = 64),
+        size              INTEGER NOT NULL,
+        legacy_encoding   INTEGER NOT NULL DEFAULT 0,
+        text              TEXT    NOT NULL,
+        imported_at       TEXT    NOT NULL,
+        imported_by       TEXT    NOT NULL
+    );
+    CREATE UNIQUE INDEX imported_sha256 ON imported (sha256);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit our transaction)."""
+    found, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            found.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {current.strip()[:60]!r}")
+    return found
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite3.Connection, source: str) -> int:
+    """Bring the database up to SCHEMA_VERSION; returns the version it had."""
+    found = schema_version(db)
+    if found == SCHEMA_VERSION:
+        return found
+    if found > SCHEMA_VERSION:
+        raise ArchiveError(f"{source}: made by a newer docgen (schema version {found}; this one knows "
+                           f"up to {SCHEMA_VERSION}): upgrade docgen to open it")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        found = schema_version(db)  # another process may have migrated while we waited
+        for version in range(found, SCHEMA_VERSION):
+            for statement in statements(MIGRATIONS[version]):
+                db.execute(statement)
+        # PRAGMA takes no parameters; the value is our own integer.
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return found
