@@ -65,8 +65,23 @@ def check_document(path: str | Path):
     return check(path)
 
 
+def build_dossier(campaign: str | Path, nominees: str | Path, output: str | Path, **options: Any):
+    """A nomination dossier ZIP from a campaign file and the units' nominee list (docgen.dossier)."""
+    from .dossier import build_dossier as build
+
+    return build(campaign, nominees, output, **options)
+
+
+def render_decision(kind: str, data: str | Path | Mapping[str, Any], nominees: str | Path, output: str | Path,
+                    **options: Any) -> dict[str, Any]:
+    """Like render_to_files, with the attached list read from a spreadsheet and the bonus computed."""
+    from .dossier import render_decision as render_with_list
+
+    return render_with_list(kind, data, nominees, output, **options)
+
+
 __all__ = [
     "Agency", "ConversionError", "DataError", "DocgenError", "Document", "KINDS", "Kind", "RenderedDocument",
-    "TemplateFault", "check_document", "convert_to_pdf", "get_kind", "load_agency", "load_document", "render",
-    "render_document", "render_to_files",
+    "TemplateFault", "build_dossier", "check_document", "convert_to_pdf", "get_kind", "load_agency", "load_document",
+    "render", "render_decision", "render_document", "render_to_files",
 ]

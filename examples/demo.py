@@ -3,6 +3,7 @@
 1. Render every example to demo-out/ as .docx and PDF (one LibreOffice start) and check each.
 2. Create a demo archive home, issue every numbered example in date order, make their PDFs,
    export the register of outgoing documents for each year, and verify the archive.
+3. Build the example nomination dossier for the Ministry from its spreadsheet.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from archive.pdf_copies import make_pdfs
 from archive.register_book import export_register
 from archive.verify import verify
 from docgen.catalog import EXAMPLES_DIR, example_files
+from docgen.dossier.build import build_dossier
 
 OUT = EXAMPLES_DIR.parent / "demo-out"
 
@@ -81,10 +83,25 @@ def issue_into_archive() -> int:
     return 0 if report.ok else 1
 
 
+def build_example_dossier() -> int:
+    print("== Build the nomination dossier from examples/dossier/ ==")
+    dossier = EXAMPLES_DIR / "dossier"
+    output = OUT / "ho-so-de-nghi-khen-thuong.zip"
+    started = time.perf_counter()
+    report = build_dossier(dossier / "campaign.yaml", dossier / "nominees.xlsx", output)
+    summary = report.as_json()
+    print(f"accepted {len(summary['accepted'])}, rejected {len(summary['rejected'])}; "
+          f"{len(summary['files'])} files in {output} ({time.perf_counter() - started:.1f} s)")
+    for rejected in summary["rejected"]:
+        print(f"    rejected row {rejected['row']} {rejected['name']}: {'; '.join(rejected['reasons'])}")
+    return 0
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     problems = render_and_check()
     problems += issue_into_archive()
+    problems += build_example_dossier()
     return 1 if problems else 0
 
 

@@ -529,6 +529,23 @@ def loop(var: str):
     return lambda doc: body_loop(doc, var)
 
 
+def checklist_table(doc) -> None:
+    """The documents of a nomination dossier (danh mục hồ sơ, docgen.dossier.checklist)."""
+    data_table(doc, ["STT", "TÊN TÀI LIỆU", "SỐ, KÝ HIỆU, NGÀY", "SỐ BẢN", "GHI CHÚ"],
+               ["{{ r.no }}", "{{ r.title }}", "{{ r.reference }}", "{{ r.copies }}", "{{ r.note }}"],
+               [1.2, 8.2, 3.6, 1.3, 1.7], "items", numbered_columns=(0, 3))
+
+
+def preparer_block(doc) -> None:
+    """One signature on the right with nothing on the left (who prepared a list)."""
+    para(doc, "Normal")
+    table = layout_table(doc, SIGNATURE_COLUMNS)
+    right = table.rows[0].cells[1]
+    for_each(right, "preparer.lines", "ND30 Authority")
+    only_if(right, "preparer.note", "ND30 Signature Note", "{{ preparer.note }}")
+    para(right, "ND30 Signer", "{{ preparer.name }}")
+
+
 # Each kind's template, top to bottom.
 KINDS = {
     "ke_hoach": [header_block, title_block, body_loop, signature_block],
@@ -539,6 +556,8 @@ KINDS = {
                            recognition_table("titles", "DANH HIỆU THI ĐUA"), loop("body_mid"),
                            recognition_table("awards", "HÌNH THỨC KHEN THƯỞNG"), two_signatures_block],
     "quyet_dinh_khen_thuong": [header_block, title_block, body_loop, signature_block, nominees_annex],
+    "danh_muc_ho_so": [lambda doc: header_block(doc, numbered=False), title_block, body_loop, checklist_table,
+                       loop("body_after"), preparer_block],
 }
 # Kinds whose first page carries the agency's contact line (item 13).
 CONTACT_FOOTER = {"cong_van"}

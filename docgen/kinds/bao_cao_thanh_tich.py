@@ -116,11 +116,11 @@ def context(doc: Document) -> dict[str, Any]:
         *(["## Sáng kiến, đề tài, giải pháp đổi mới", *initiatives, ""] if initiatives else []),
         "# Các hình thức đã được khen thưởng",
         "## Danh hiệu thi đua",
-        "" if data.titles else "Chưa có.",
+        "" if data.titles else "Chưa có.\n",  # a blank line keeps the table marker a paragraph of its own
         TITLES_HERE,
         "",
         "## Hình thức khen thưởng",
-        "" if data.awards else "Chưa có.",
+        "" if data.awards else "Chưa có.\n",
         AWARDS_HERE,
     ])
     blocks = markup.parse(source)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..agency import Strict
 from ..vietnamese import amount_in_figures, amount_in_words, collectives_and_individuals, upper
@@ -17,6 +18,41 @@ class Bonus(Strict):
     collective: int = Field(0, ge=0, title="Tiền thưởng mỗi tập thể (đồng)", examples=[1404000])
     individual: int = Field(0, ge=0, title="Tiền thưởng mỗi cá nhân (đồng)", examples=[702000])
     source: str = Field("", title="Nguồn kinh phí", examples=["từ Quỹ thi đua, khen thưởng của Sở Giáo dục và Đào tạo"])
+    # Or the amounts computed: coefficient × base salary (mức lương cơ sở), rounded up to round_up_to đồng.
+    base_salary: int | None = Field(None, ge=1, title="Mức lương cơ sở (đồng)", examples=[2340000])
+    collective_coefficient: float | None = Field(None, ge=0, title="Hệ số tiền thưởng mỗi tập thể", examples=[0.6])
+    individual_coefficient: float | None = Field(None, ge=0, title="Hệ số tiền thưởng mỗi cá nhân", examples=[0.3])
+    round_up_to: int = Field(1, ge=1, title="Làm tròn lên bội số của (đồng)", examples=[1, 10000])
+
+    @model_validator(mode="after")
+    def _computed(self) -> "Bonus":
+        coefficients = (self.collective_coefficient, self.individual_coefficient)
+        if any(c is not None for c in coefficients) and self.base_salary is None:
+            raise ValueError("a bonus coefficient needs base_salary (mức lương cơ sở) to compute the amount")
+        if self.base_salary is None:
+            return self
+        for side in ("collective", "individual"):
+            coefficient = getattr(self, f"{side}_coefficient")
+            if coefficient is None:
+                continue
+            amount = coefficient_amount(coefficient, self.base_salary, self.round_up_to)
+            if getattr(self, side) and getattr(self, side) != amount:
+                raise ValueError(f"{side}: {getattr(self, side)} is not {coefficient} × {self.base_salary} = {amount}; "
+                                 f"give the amount or the coefficient, not both")
+            setattr(self, side, amount)
+        return self
+
+
+def coefficient_amount(coefficient: float, base_salary: int, round_up_to: int = 1) -> int:
+    """Coefficient × base salary in đồng, rounded up to a multiple of `round_up_to`."""
+    steps = (Decimal(str(coefficient)) * base_salary / round_up_to).to_integral_value(rounding=ROUND_CEILING)
+    return int(steps) * round_up_to
+
+
+def _times_base(coefficient: float | None) -> str:
+    if coefficient is None:
+        return ""
+    return f" ({f'{coefficient:g}'.replace('.', ',')} lần mức lương cơ sở)"
 
 
 class AwardDecisionData(SignedData):
@@ -42,9 +78,11 @@ def bonus_article(bonus: Bonus | None, collectives: int, individuals: int) -> st
         return "Tiền thưởng kèm theo thực hiện theo quy định hiện hành."
     parts = []
     if collectives and bonus.collective:
-        parts.append(f"mỗi tập thể được thưởng {amount_in_figures(bonus.collective)} đồng")
+        parts.append(f"mỗi tập thể được thưởng {amount_in_figures(bonus.collective)} đồng"
+                     f"{_times_base(bonus.collective_coefficient)}")
     if individuals and bonus.individual:
-        parts.append(f"mỗi cá nhân được thưởng {amount_in_figures(bonus.individual)} đồng")
+        parts.append(f"mỗi cá nhân được thưởng {amount_in_figures(bonus.individual)} đồng"
+                     f"{_times_base(bonus.individual_coefficient)}")
     total = collectives * bonus.collective + individuals * bonus.individual
     sentence = "; ".join(parts)
     source = f", {bonus.source.strip().rstrip('.')}" if bonus.source else ""

@@ -1,0 +1,76 @@
+"""A spreadsheet as plain grids of cell values: .xlsx through openpyxl, .csv as offices save it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+from ..vietnamese import nfc
+
+
+@dataclass
+class Grid:
+    name: str | None  # the sheet's name; None for a .csv
+    rows: list[list[Any]]  # row 1 of the file is rows[0]; strings NFC, empty cells None
+
+
+def read_grids(path: str | Path) -> list[Grid]:
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(str(path), ["không tìm thấy tệp (file not found)"])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix in (".csv", ".txt"):
+        return [Grid(None, _read_csv(path))]
+    if suffix == ".xls":
+        raise DataError(str(path), ["tệp .xls (Excel 97-2003) không đọc được: mở bằng Excel và lưu lại dưới dạng .xlsx"])
+    raise DataError(str(path), [f"cần tệp .xlsx hoặc .csv, nhận được {suffix or 'tệp không có phần mở rộng'}"])
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = nfc(value).strip()
+        return value or None
+    return value
+
+
+def _read_xlsx(path: Path) -> list[Grid]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DataError(str(path), [f"không đọc được tệp Excel ({type(exc).__name__}): tệp hỏng hoặc không phải .xlsx"]) from None
+    try:
+        grids = []
+        for sheet in workbook.worksheets:
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                continue
+            # Some programs write a wrong size into the file; read every row there is instead.
+            sheet.reset_dimensions()
+            rows = [[_clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            grids.append(Grid(sheet.title, rows))
+        return grids
+    finally:
+        workbook.close()
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV" on a Vietnamese Windows writes the ANSI code page 1258.
+        text = raw.decode("cp1258", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    return [[_clean(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
