@@ -1,0 +1,214 @@
+"""The text of a document file: .docx, .pdf with a text layer, .doc (through LibreOffice), .txt.
+
+Text comes out NFC, one paragraph (or PDF line) a line, tables read row by row and cell by
+cell, so the header block reads agency, number, then national title and date. Legacy
+TCVN3 text (`.Vn` fonts) is converted to Unicode: by the run's font where the file names
+fonts, else by the look of the text.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from docgen.errors import DocgenError
+from docgen.vietnamese import nfc
+
+from . import tcvn3
+
+FORMATS = (".docx", ".pdf", ".doc", ".txt")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class ExtractError(DocgenError):
+    """A file whose text cannot be read (reported, and the file skipped)."""
+
+
+@dataclass
+class Extracted:
+    text: str
+    format: str  # "docx", "pdf", "doc", "txt"
+    legacy: bool = False  # converted from TCVN3
+    pages: int | None = None
+
+
+def extract(path: str | Path, *, suffix: str | None = None) -> Extracted:
+    """The text of `path`, read as its extension says (or as `suffix`, for store files named by hash)."""
+    path = Path(path)
+    suffix = (suffix or path.suffix).lower()
+    if suffix not in FORMATS:
+        raise ExtractError(f"{path}: cannot read {suffix or 'a file without extension'}: "
+                           f"give {', '.join(FORMATS)}")
+    if not path.is_file():
+        raise ExtractError(f"{path}: file not found")
+    try:
+        if suffix == ".docx":
+            result = _docx(path)
+        elif suffix == ".pdf":
+            result = _pdf(path)
+        elif suffix == ".doc":
+            result = _doc(path)
+        else:
+            result = _txt(path)
+    except ExtractError:
+        raise
+    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError) as exc:
+        raise ExtractError(f"{path}: not a readable {suffix} file ({type(exc).__name__}: {exc})") from None
+    if not result.legacy and tcvn3.looks_like_tcvn3(result.text):
+        result.text, result.legacy = tcvn3.to_unicode(result.text), True
+    result.text = nfc(result.text).strip()
+    if not result.text:
+        raise ExtractError(f"{path}: no text found" + (" (a scanned PDF without a text layer? OCR it first)"
+                                                      if suffix == ".pdf" else ""))
+    return result
+
+
+# -- .docx ----------------------------------------------------------------------------------
+
+
+class _Fonts:
+    """Which font a run is set in: its own, else its paragraph style's (following basedOn),
+    else the document default. Only the question "is it a .Vn font" matters here."""
+
+    def __init__(self, styles_xml: bytes | None):
+        self.styles: dict[str, tuple[str | None, str | None]] = {}
+        self.default: str | None = None
+        if styles_xml is None:
+            return
+        root = etree.fromstring(styles_xml)
+        defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+        self.default = _font_name(defaults)
+        for style in root.iter(f"{W}style"):
+            based = style.find(f"{W}basedOn")
+            self.styles[style.get(f"{W}styleId")] = (_font_name(style.find(f"{W}rPr/{W}rFonts")),
+                                                      based.get(f"{W}val") if based is not None else None)
+
+    def of_style(self, style_id: str | None) -> str | None:
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            font, style_id = self.styles.get(style_id, (None, None))
+            if font:
+                return font
+        return self.default
+
+
+def _font_name(fonts) -> str | None:
+    if fonts is None:
+        return None
+    return fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi")
+
+
+def _docx(path: Path) -> Extracted:
+    with zipfile.ZipFile(path) as package:
+        document = etree.fromstring(package.read("word/document.xml"))
+        styles = package.read("word/styles.xml") if "word/styles.xml" in package.namelist() else None
+    fonts = _Fonts(styles)
+    lines: list[str] = []
+    legacy = [False]
+    body = document.find(f"{W}body")
+    if body is None:
+        raise ExtractError(f"{path}: a .docx without a document body")
+    _block(body, lines, fonts, legacy)
+    return Extracted("\n".join(lines), "docx", legacy=legacy[0])
+
+
+def _block(container, lines: list[str], fonts: _Fonts, legacy: list[bool]) -> None:
+    for child in container:
+        if child.tag == f"{W}p":
+            lines.append(_paragraph(child, fonts, legacy))
+        elif child.tag == f"{W}tbl":
+            for row in child.iter(f"{W}tr"):
+                for cell in row.findall(f"{W}tc"):
+                    _block(cell, lines, fonts, legacy)
+        elif child.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
+            _block(child, lines, fonts, legacy)
+
+
+def _paragraph(p, fonts: _Fonts, legacy: list[bool]) -> str:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    style_font = fonts.of_style(style.get(f"{W}val") if style is not None else None)
+    parts = []
+    for run in p.iter(f"{W}r"):
+        font = _font_name(run.find(f"{W}rPr/{W}rFonts")) or style_font
+        text = []
+        for node in run:
+            if node.tag == f"{W}t":
+                text.append(node.text or "")
+            elif node.tag == f"{W}tab":
+                text.append("\t")
+            elif node.tag in (f"{W}br", f"{W}cr"):
+                text.append("\n")
+        piece = "".join(text)
+        if piece and tcvn3.is_legacy_font(font):
+            legacy[0] = True
+            piece = tcvn3.to_unicode(piece)
+            if tcvn3.is_capitals_font(font):
+                piece = piece.upper()
+        parts.append(piece)
+    return "".join(parts)
+
+
+# -- .pdf -----------------------------------------------------------------------------------
+
+
+def _pdf(path: Path) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise ExtractError(f"{path}: the PDF is encrypted: give an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfReadError as exc:
+        raise ExtractError(f"{path}: not a readable PDF ({exc})") from None
+    return Extracted("\n".join(pages), "pdf", pages=len(pages))
+
+
+# -- .doc -----------------------------------------------------------------------------------
+
+
+def _doc(path: Path) -> Extracted:
+    """Word 97-2003: LibreOffice converts it to .docx (fonts kept, so .Vn text is found)."""
+    from docgen.pdf import _profile, find_soffice
+
+    soffice = find_soffice()
+    with tempfile.TemporaryDirectory(prefix="docgen-doc-") as tmp, _profile() as profile:
+        source = Path(tmp) / "source.doc"
+        source.write_bytes(path.read_bytes())
+        command = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
+                   f"-env:UserInstallation={profile.as_uri()}",
+                   "--convert-to", "docx", "--outdir", str(Path(tmp) / "out"), str(source)]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            raise ExtractError(f"{path}: LibreOffice did not finish reading it in 120 s") from None
+        converted = Path(tmp) / "out" / "source.docx"
+        if not converted.is_file():
+            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise ExtractError(f"{path}: LibreOffice could not read it as a Word document ({detail[0]})")
+        extracted = _docx(converted)
+    extracted.format = "doc"
+    return extracted
+
+
+# -- .txt -----------------------------------------------------------------------------------
+
+
+def _txt(path: Path) -> Extracted:
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Extracted(data[3:].decode("utf-8", errors="replace"), "txt")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Extracted(data.decode("utf-16", errors="replace"), "txt")
+    try:
+        return Extracted(data.decode("utf-8"), "txt")
+    except UnicodeDecodeError:
+        # Not UTF-8: an 8-bit file, most often TCVN3 in an office; `extract` decides by its look.
+        return Extracted(data.decode("latin-1"), "txt")

@@ -1,0 +1,66 @@
+"""How search results, imports and index checks read in a terminal (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from .search import SearchResults
+
+STATUS_LABELS = {"issued": "hiệu lực", "revoked": "thu hồi", "replaced": "thay thế", "imported": "nhập"}
+
+
+def _date(iso: str | None) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
+
+
+def print_results(results: SearchResults, console: Console) -> None:
+    for notice in results.notices:
+        console.print(f"[yellow]Note:[/yellow] {notice}", highlight=False)
+    if not results.hits:
+        console.print("No documents found.", highlight=False)
+        return
+    table = Table(show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Số, ký hiệu", no_wrap=True)
+    table.add_column("Ngày", no_wrap=True)
+    table.add_column("Loại", no_wrap=True)
+    table.add_column("Trích yếu", ratio=2)
+    table.add_column("Đoạn trích", ratio=3)
+    for hit in results.hits:
+        snippet = Text(hit.snippet)
+        for start, end in hit.highlights:
+            snippet.stylize("bold reverse", start, end)
+        number = hit.number_symbol or f"({hit.id})"
+        status = "" if hit.status == "issued" else f"\n[{STATUS_LABELS.get(hit.status, hit.status)}]"
+        kind = hit.kind + (f"\n{hit.secrecy}" if hit.secrecy else "")
+        table.add_row(str(hit.rank), Text(number + status), _date(hit.date), kind, Text(hit.subject), snippet)
+    console.print(table)
+    shown = len(results.hits)
+    console.print(f"{results.total} document(s) found" + (f", the first {shown} shown" if shown < results.total
+                                                          else ""), highlight=False)
+    console.print("By kind: " + ", ".join(f"{k or '?'} {n}" for k, n in results.by_kind.items()), highlight=False)
+    if results.by_year:
+        console.print("By year: " + ", ".join(f"{y} {n}" for y, n in results.by_year.items()), highlight=False)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal; else nothing (None)."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update

@@ -1,0 +1,237 @@
+"""Importing documents issued elsewhere: the seeds first, then the .docx and PDF of every
+example read back to their own metadata, legacy TCVN3 text, .doc through LibreOffice,
+unreadable files skipped, originals stored unchanged, and the archive still verifying."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import docx
+import pytest
+from docx.shared import Pt
+
+import docgen
+from archive import Archive, backup, restore, verify
+from archive.importing import list_imported
+from docgen.catalog import example_files
+from index import SearchIndex, check, extract, import_files, parse_overrides, recognize
+from index.tcvn3 import from_unicode, looks_like_tcvn3, to_unicode
+
+from .conftest import AGENCY, ROOT
+from .test_index_search import seeds
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive.init(tmp_path / "home", AGENCY) as opened:
+        yield opened
+
+
+def test_seed_letter_is_read_part_by_part():
+    found = recognize(extract(seeds() / "002_8eeca81917f3b8cf.txt").text)
+    assert (found.number, found.symbol, found.number_symbol) == (1140, "SGD&ĐT-VP", "1140/SGD&ĐT-VP")
+    assert (found.place, found.date.isoformat()) == ("Cao Bằng", "2017-09-18")
+    assert found.kind == "cong_van" and found.subject.startswith("hướng dẫn thực hiện Phong trào")
+    assert (found.signing_authority, found.signer_title, found.signer_name) == (
+        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Mai Phương")
+    assert found.addressees == ["Phòng giáo dục và đào tạo các huyện, thành phố", "Các trường, trung tâm trực thuộc Sở"]
+    assert found.recipients[0] == "- Như kính gửi;" and found.recipients[-1] == "- Lưu: VT, VP."
+    assert found.drafting_unit == "VP"
+    assert found.missing == ["agency"]  # its header block has no agency lines
+
+
+def test_seed_plan_is_read_and_its_lost_header_reported():
+    found = recognize(extract(seeds() / "000_7a1e7a67a9ad9d1a.txt").text)
+    assert found.kind == "ke_hoach" and found.type_name == "KẾ HOẠCH"
+    assert found.subject == ("Thực hiện Phong trào thi đua “Đổi mới, sáng tạo trong quản lý, giảng dạy và học tập” "
+                             "giai đoạn 2020-2025")
+    assert {"number_symbol", "date", "signer_name"} <= set(found.missing)
+
+
+def test_import_stores_the_original_unchanged_and_finds_it(archive):
+    seed = seeds() / "002_8eeca81917f3b8cf.txt"
+    report = import_files(archive, [seed])
+    assert not report.skipped and not report.warnings
+    item = report.imported[0]
+    assert item["id"] == "i1" and item["status"] == "imported" and item["number"] == 1140
+    stored = list_imported(archive)[0]
+    assert hashlib.sha256(open(stored.path, "rb").read()).hexdigest() == hashlib.sha256(seed.read_bytes()).hexdigest()
+    assert archive.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0  # no register number taken
+    hit = SearchIndex.of_archive(archive).search("1140 sgddt vp").hits[0]
+    assert (hit.id, hit.status, hit.number_symbol) == ("i1", "imported", "1140/SGD&ĐT-VP")
+    assert verify(archive).ok and check(archive).ok
+
+
+def _expected(metadata: dict) -> dict:
+    """The metadata a reader of the printed document can get back."""
+    keys = ["kind", "type_name", "number_symbol", "date", "place", "subject", "drafting_unit", "signer_name",
+            "signer_title", "signing_authority"]
+    if metadata["kind"] != "bao_cao_thanh_tich":  # an achievement report prints its unit, not the agency
+        keys += ["agency", "parent_agency"]
+    if not metadata["recipients"]:  # minutes have no Nơi nhận, so no "Lưu: VT, <unit>" line
+        keys.remove("drafting_unit")
+    return {k: metadata[k] for k in keys if metadata[k] not in (None, "")}
+
+
+def _read_back(item: dict, expected: dict) -> dict:
+    return {k: item[k] for k in expected}
+
+
+EXAMPLES_BY_STEM = {path.stem: (kind, path) for kind, path in example_files()}
+
+
+@pytest.mark.parametrize("stem", list(EXAMPLES_BY_STEM))
+def test_every_example_docx_reads_back_its_own_metadata(stem, rendered_examples, tmp_path):
+    kind, path = EXAMPLES_BY_STEM[stem]
+    expected = _expected(docgen.render(kind, path, number=5).document.metadata())
+    with Archive.init(tmp_path / "home", AGENCY) as archive:
+        report = import_files(archive, [rendered_examples[stem]])
+    assert not report.skipped
+    assert _read_back(report.imported[0], expected) == expected
+
+
+def test_every_example_pdf_reads_back_its_own_metadata(example_pdfs, archive):
+    report = import_files(archive, list(example_pdfs.values()))
+    assert not report.skipped and len(report.imported) == len(example_pdfs)
+    for stem, item in zip(example_pdfs, report.imported):
+        kind, path = EXAMPLES_BY_STEM[stem]
+        expected = _expected(docgen.render(kind, path, number=5).document.metadata())
+        if kind == "bien_ban":
+            # Two signatures side by side come out of the PDF's text as one line of two titles
+            # and one line of two names, which cannot be told apart: the .docx reads them.
+            for name in ("signer_name", "signer_title", "signing_authority"):
+                expected.pop(name, None)
+        assert _read_back(item, expected) == expected, stem
+    assert check(archive).ok
+
+
+LEGACY = ("Sở Giáo dục và Đào tạo hướng dẫn các đơn vị tổ chức Hội nghị tổng kết công tác thi đua, "
+          "khen thưởng năm học 2008-2009; đề nghị các trường gửi báo cáo trước ngày 15 tháng 6 năm 2009.")
+
+
+def test_tcvn3_round_trip_of_the_code_table():
+    letters = "ăâđêôơư àảãáạ ằẳẵắặ ầẩẫấậ èẻẽéẹ ềểễếệ ìỉĩíị òỏõóọ ồổỗốộ ờởỡớợ ùủũúụ ừửữứự ỳỷỹýỵ ĂÂĐÊÔƠƯ"
+    encoded = from_unicode(letters)
+    assert all(b < 0x80 or 0xA1 <= b <= 0xFE for b in encoded)
+    assert to_unicode(encoded.decode("latin-1")) == letters
+    assert looks_like_tcvn3(from_unicode(LEGACY).decode("latin-1"))
+    assert not looks_like_tcvn3(LEGACY) and not looks_like_tcvn3("Café, résumé, naïve façade.")
+
+
+def test_tcvn3_text_file_becomes_searchable(archive, tmp_path):
+    legacy = tmp_path / "cong-van-2009.txt"
+    legacy.write_bytes(from_unicode("Số: 112/SGDĐT-VP\nV/v tổ chức hội nghị tổng kết\n\n" + LEGACY + "\n"))
+    assert b"\xb8" in legacy.read_bytes()  # "á" as TCVN3 wrote it
+    extracted = extract(legacy)
+    assert extracted.legacy and LEGACY in extracted.text
+    report = import_files(archive, [legacy])
+    assert report.imported[0]["number_symbol"] == "112/SGDĐT-VP"
+    assert report.imported[0]["subject"] == "tổ chức hội nghị tổng kết"
+    hits = SearchIndex.of_archive(archive).search("hội nghị tổng kết thi đua khen thưởng").hits
+    assert hits and hits[0].id == report.imported[0]["id"]
+
+
+def test_vn_font_docx_is_converted_by_its_fonts(archive, tmp_path):
+    document = docx.Document()
+
+    def paragraph(text, font, capitals=False):
+        run = document.add_paragraph().add_run(from_unicode(text).decode("latin-1"))
+        run.font.name = font
+        run.font.size = Pt(14)
+
+    paragraph("Số: 07/KH-SGDĐT", ".VnTime")
+    paragraph("Cao Bằng, ngày 10 tháng 01 năm 2005", ".VnTime")
+    paragraph("kế hoạch", ".VnTimeH")  # the capitals font: lower-case codes drawn as capitals
+    paragraph("Tổ chức hội thi giáo viên dạy giỏi cấp tỉnh năm học 2004-2005", ".VnTime")
+    paragraph("", ".VnTime")
+    paragraph("Căn cứ nhiệm vụ năm học, Sở Giáo dục và Đào tạo xây dựng kế hoạch tổ chức hội thi.", ".VnTime")
+    path = tmp_path / "ke-hoach-2005.docx"
+    document.save(path)
+    extracted = extract(path)
+    assert extracted.legacy and "KẾ HOẠCH" in extracted.text
+    found = recognize(extracted.text)
+    assert (found.kind, found.number_symbol, found.date.isoformat()) == ("ke_hoach", "07/KH-SGDĐT", "2005-01-10")
+    assert found.subject == "Tổ chức hội thi giáo viên dạy giỏi cấp tỉnh năm học 2004-2005"
+    import_files(archive, [path])
+    assert SearchIndex.of_archive(archive).search("hoi thi giao vien day gioi 2004-2005").hits[0].id == "i1"
+
+
+def test_doc_is_read_through_libreoffice(rendered_examples, soffice, archive, tmp_path):
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(rendered_examples["quyet_dinh_khen_thuong"])],
+                   check=True, capture_output=True, timeout=180)
+    report = import_files(archive, [tmp_path / "quyet_dinh_khen_thuong.doc"])
+    assert not report.skipped, report.skipped
+    item = report.imported[0]
+    assert (item["format"], item["kind"], item["number_symbol"]) == ("doc", "quyet_dinh_khen_thuong", "05/QĐ-SGD&ĐT")
+
+
+def test_unreadable_files_are_reported_and_skipped(archive, tmp_path, rendered_examples):
+    broken_pdf = tmp_path / "broken.pdf"
+    broken_pdf.write_bytes(b"%PDF-1.4 this is not a PDF")
+    broken_docx = tmp_path / "broken.docx"
+    broken_docx.write_bytes(b"PK not a zip")
+    spreadsheet = tmp_path / "list.xlsx"
+    spreadsheet.write_bytes(b"x")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    files = [broken_pdf, rendered_examples["ke_hoach"], broken_docx, spreadsheet, tmp_path / "missing.doc", empty]
+    report = import_files(archive, files)
+    assert [item["file"] for item in report.imported] == [str(rendered_examples["ke_hoach"])]
+    skipped = {item["file"]: item["reason"] for item in report.skipped}
+    assert set(skipped) == {str(f) for f in files if f != rendered_examples["ke_hoach"]}
+    assert "not found" in skipped[str(tmp_path / "missing.doc")] and ".xlsx" in skipped[str(spreadsheet)]
+    assert "no text" in skipped[str(empty)]
+    # Importing the same file again is refused, and nothing else changes.
+    again = import_files(archive, [rendered_examples["ke_hoach"]])
+    assert not again.imported and "already imported as i1" in again.skipped[0]["reason"]
+    assert len(list_imported(archive)) == 1 and verify(archive).ok
+
+
+def test_set_overrides_what_was_recognised(archive):
+    overrides = parse_overrides(["agency=SỞ GIÁO DỤC VÀ ĐÀO TẠO", "date=02/01/2021", "kind=ke_hoach"])
+    report = import_files(archive, [seeds() / "000_7a1e7a67a9ad9d1a.txt"], overrides=overrides)
+    item = report.imported[0]
+    assert (item["agency"], item["date"], item["kind"]) == ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "2021-01-02", "ke_hoach")
+    assert "agency" not in item["missing"] and "date" not in item["missing"] and "signer_name" in item["missing"]
+    hits = SearchIndex.of_archive(archive).search("", filters=None).hits
+    assert hits[0].date == "2021-01-02"
+
+
+@pytest.mark.parametrize("pair, message", [("colour=red", "not a field"), ("date=yesterday", "date"),
+                                           ("number_symbol=abc", "NUMBER/SYMBOL"), ("subject", "field=value")])
+def test_bad_set_is_refused_before_anything_is_stored(pair, message, tmp_path):
+    home = tmp_path / "home"
+    Archive.init(home, AGENCY).close()
+    result = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), "import",
+                             str(seeds() / "002_8eeca81917f3b8cf.txt"), "--set", pair],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    with Archive.open(home) as archive:
+        assert list_imported(archive) == []
+
+
+def test_import_cli_json_and_exit_codes(tmp_path):
+    home = tmp_path / "home"
+    Archive.init(home, AGENCY).close()
+    result = subprocess.run([sys.executable, "-m", "cli", "--home", str(home), "import", "--json",
+                             str(seeds() / "002_8eeca81917f3b8cf.txt"), str(tmp_path / "nowhere.pdf")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1  # one file was skipped
+    out = json.loads(result.stdout)
+    assert [i["number_symbol"] for i in out["imported"]] == ["1140/SGD&ĐT-VP"]
+    assert out["skipped"][0]["file"].endswith("nowhere.pdf") and "nowhere.pdf" in result.stderr
+
+
+def test_backup_carries_imported_originals(archive, tmp_path):
+    import_files(archive, [seeds() / "002_8eeca81917f3b8cf.txt"])
+    taken = backup(archive, tmp_path / "backup.tar.gz")
+    assert not taken.problems
+    restored, report = restore(tmp_path / "backup.tar.gz", tmp_path / "restored")
+    with restored:
+        assert report.ok, report.problems
+        copy = list_imported(restored)[0]
+        assert open(copy.path, "rb").read() == (seeds() / "002_8eeca81917f3b8cf.txt").read_bytes()
