@@ -568,8 +568,11 @@ def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sor
     filters = Filters(kind=kind, year=year, date_from=date_from, date_to=date_to, signer=signer, unit=unit,
                       status=status)
     with open_archive(ctx) as archive:
-        results = open_index(archive).search(query, filters=filters, sort=sort, limit=limit,
-                                             include_secret=include_secret)
+        search_index = open_index(archive)
+        results = search_index.search(query, filters=filters, sort=sort, limit=limit, include_secret=include_secret)
+        if not results.hits and search_index.count() == 0:
+            click.echo("Note: the search index is empty: if the archive holds documents, run "
+                       "`docgen index rebuild`", err=True)
     if as_json:
         for notice in results.notices:
             click.echo(f"Note: {notice}", err=True)
