@@ -3,7 +3,8 @@
 1. Render every example to demo-out/ as .docx and PDF (one LibreOffice start) and check each.
 2. Create a demo archive home, issue every numbered example in date order, make their PDFs,
    export the register of outgoing documents for each year, and verify the archive.
-3. Build the example nomination dossier for the Ministry from its spreadsheet.
+3. Search the archive as a clerk types: no diacritics, a number-symbol in another spelling.
+4. Build the example nomination dossier for the Ministry from its spreadsheet.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from archive.register_book import export_register
 from archive.verify import verify
 from docgen.catalog import EXAMPLES_DIR, example_files
 from docgen.dossier.build import build_dossier
+from index import SearchIndex, check as check_index
 
 OUT = EXAMPLES_DIR.parent / "demo-out"
 
@@ -80,6 +82,19 @@ def issue_into_archive() -> int:
     for line in report.problems + report.warnings:
         print(f"    {line}")
     print(f"archive home: {home} (database archive.sqlite, files/, index/)\n")
+    return (0 if report.ok else 1) + search_archive(archive)
+
+
+def search_archive(archive: Archive) -> int:
+    print("== Search the archive (Vietnamese, with or without marks) ==")
+    index = SearchIndex.of_archive(archive)
+    for query in ("quyet dinh khen thuong", "02/qđ-sgddt", "hội đồng thi đua bỏ phiếu"):
+        results = index.search(query, limit=1)
+        top = results.hits[0] if results.hits else None
+        found = f"{top.number_symbol or '(no number)'}  {top.subject[:60]}" if top else "nothing"
+        print(f"search {query!r:<32} -> {found}")
+    report = check_index(archive)
+    print(f"index check: {'complete' if report.ok else 'gaps found'}\n")
     return 0 if report.ok else 1
 
 
