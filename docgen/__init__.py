@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from .compose import load_document
 from .errors import ConversionError, DataError, DocgenError, TemplateFault
 from .kinds import KINDS, Document, Kind, get_kind
 from .pdf import convert_to_pdf
-from .render import RenderedDocument, render_document
+from .render import RenderedDocument, render_document, write_rendered
 
 
 def render(kind: str, data: str | Path | Mapping[str, Any], *, agency: Agency | str | Path | None = None,
@@ -35,27 +33,7 @@ def render(kind: str, data: str | Path | Mapping[str, Any], *, agency: Agency | 
 def render_to_files(kind: str, data: str | Path | Mapping[str, Any], output: str | Path, *, pdf: bool = False,
                     **options: Any) -> dict[str, Any]:
     """Render to `output` (.docx) and, with `pdf`, its PDF beside it; all or nothing."""
-    output = Path(output)
-    rendered = render(kind, data, **options)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".docgen-") as tmp:
-        staged = rendered.save(Path(tmp) / output.name)
-        staged_pdf = convert_to_pdf([staged])[0] if pdf else None
-        os.replace(staged, output)
-        pdf_path = None
-        if staged_pdf:
-            pdf_path = output.with_suffix(".pdf")
-            os.replace(staged_pdf, pdf_path)
-    doc = rendered.document
-    return {
-        "kind": doc.kind.name,
-        "number": doc.number,
-        "number_symbol": doc.number_symbol,
-        "date": doc.date.isoformat() if doc.date else None,
-        "subject": doc.subject,
-        "docx": str(output),
-        "pdf": str(pdf_path) if pdf_path else None,
-    }
+    return write_rendered(render(kind, data, **options), output, pdf=pdf)
 
 
 def check_document(path: str | Path):
@@ -83,5 +61,5 @@ def render_decision(kind: str, data: str | Path | Mapping[str, Any], nominees: s
 __all__ = [
     "Agency", "ConversionError", "DataError", "DocgenError", "Document", "KINDS", "Kind", "RenderedDocument",
     "TemplateFault", "build_dossier", "check_document", "convert_to_pdf", "get_kind", "load_agency", "load_document",
-    "render", "render_decision", "render_document", "render_to_files",
+    "render", "render_decision", "render_document", "render_to_files", "write_rendered",
 ]

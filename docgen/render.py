@@ -8,6 +8,8 @@ its own) cannot call into Python or read files, and a data value such as `{{ x }
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +24,7 @@ from .errors import TemplateFault
 from .kinds import Document
 from .layout import PARTS, RULE_SHARE_USED, text_width_mm, twips
 from .metrics import text_width_pt
+from .pdf import convert_to_pdf
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
 
@@ -149,3 +152,27 @@ def _indentation(ppr: etree._Element) -> etree._Element:
             return ind
     ppr.append(ind)
     return ind
+
+
+def write_rendered(rendered: RenderedDocument, output: str | Path, *, pdf: bool = False) -> dict[str, Any]:
+    """Write a rendered document to `output` (and its PDF beside it): both appear, or neither."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".docgen-") as tmp:
+        staged = rendered.save(Path(tmp) / output.name)
+        staged_pdf = convert_to_pdf([staged])[0] if pdf else None
+        os.replace(staged, output)
+        pdf_path = None
+        if staged_pdf:
+            pdf_path = output.with_suffix(".pdf")
+            os.replace(staged_pdf, pdf_path)
+    doc = rendered.document
+    return {
+        "kind": doc.kind.name,
+        "number": doc.number,
+        "number_symbol": doc.number_symbol,
+        "date": doc.date.isoformat() if doc.date else None,
+        "subject": doc.subject,
+        "docx": str(output),
+        "pdf": str(pdf_path) if pdf_path else None,
+    }

@@ -10,7 +10,11 @@ concepts (`khen thưởng`, `thi đua`) thus rank above the same syllables scatt
 
 from __future__ import annotations
 
+from typing import Any, Callable, TypeVar
+
 from whoosh.reading import IndexReader
+
+T = TypeVar("T")
 
 NEAR_WINDOW = 4  # extra words allowed between the first and last word of a run
 WEIGHTS = {  # field: (adjacent pairs share, whole run in order, whole run near)
@@ -19,13 +23,10 @@ WEIGHTS = {  # field: (adjacent pairs share, whole run in order, whole run near)
 }
 
 
-def _positions(reader: IndexReader, field: str, term: str, docnums: list[int]) -> dict[int, set[int]]:
-    """Positions of `term` in each of `docnums` (sorted) that has it."""
-    found: dict[int, set[int]] = {}
-    if not reader.doc_frequency(field, term):
-        return found
-    matcher = reader.postings(field, term)
-    for docnum in docnums:
+def at_documents(matcher, docnums, read: Callable[[Any], T]) -> dict[int, T]:
+    """`read(matcher)` at each of `docnums` the matcher matches, skipping the postings between them."""
+    found: dict[int, T] = {}
+    for docnum in sorted(docnums):
         if not matcher.is_active():
             break
         if matcher.id() < docnum:
@@ -33,8 +34,15 @@ def _positions(reader: IndexReader, field: str, term: str, docnums: list[int]) -
             if not matcher.is_active():
                 break
         if matcher.id() == docnum:
-            found[docnum] = set(matcher.value_as("positions"))
+            found[docnum] = read(matcher)
     return found
+
+
+def _positions(reader: IndexReader, field: str, term: str, docnums: list[int]) -> dict[int, set[int]]:
+    """Positions of `term` in each of `docnums` that has it."""
+    if not reader.doc_frequency(field, term):
+        return {}
+    return at_documents(reader.postings(field, term), docnums, lambda m: set(m.value_as("positions")))
 
 
 def _run_score(places: list[set[int]], weights: tuple[float, float, float]) -> float:

@@ -13,7 +13,7 @@ from whoosh.searching import Searcher
 from docgen.errors import DocgenError
 
 from .analysis import fold, words
-from .closeness import closeness
+from .closeness import at_documents, closeness
 from .query import ReadQuery, build, read
 from .snippets import snippet
 
@@ -148,20 +148,9 @@ def search(searcher: Searcher, text: str, *, filters: Filters | None = None, sor
 
 def _scores_of(searcher, query: q.Query | None, docnums) -> dict[int, float]:
     """The scores `query` gives each of `docnums` that it matches (reading only their postings)."""
-    found: dict[int, float] = {}
     if query is None:
-        return found
-    matcher = query.matcher(searcher, searcher.context())
-    for docnum in sorted(docnums):
-        if not matcher.is_active():
-            break
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-        if matcher.id() == docnum:
-            found[docnum] = matcher.score()
-    return found
+        return {}
+    return at_documents(query.matcher(searcher, searcher.context()), docnums, lambda m: m.score())
 
 
 _FACETS = {"kind": sorting.FieldFacet("kind", maptype=sorting.Count),

@@ -9,8 +9,6 @@ already states it.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,7 @@ from ..compose import load_document
 from ..datafile import read_mapping
 from ..errors import DocgenError
 from ..kinds import get_kind
-from ..pdf import convert_to_pdf
-from ..render import render_document
+from ..render import render_document, write_rendered
 from ..vietnamese import normalize_data
 from .cells import shown
 from .faults import Fault, SheetError
@@ -83,22 +80,10 @@ def render_decision(kind: str, data: str | Path | Mapping[str, Any], nominees: s
     """Render to `output` (.docx, and its PDF with `pdf`); all or nothing, like docgen.render_to_files."""
     mapping, source = decision_data(kind, data, nominees, rules=rules)
     doc = load_document(kind, mapping, agency=agency, number=number, date=date, source=source)
-    rendered = render_document(doc, template)
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".docgen-") as tmp:
-        staged = rendered.save(Path(tmp) / output.name)
-        staged_pdf = convert_to_pdf([staged])[0] if pdf else None
-        os.replace(staged, output)
-        pdf_path = None
-        if staged_pdf:
-            pdf_path = output.with_suffix(".pdf")
-            os.replace(staged_pdf, pdf_path)
+    written = write_rendered(render_document(doc, template), output, pdf=pdf)
     bonus = getattr(doc.data, "bonus", None)
     return {
-        "kind": doc.kind.name, "number": doc.number, "number_symbol": doc.number_symbol,
-        "date": doc.date.isoformat() if doc.date else None, "subject": doc.subject,
-        "docx": str(output), "pdf": str(pdf_path) if pdf_path else None,
+        **written,
         "nominees": len(doc.data.nominees),
         "bonus": None if bonus is None else {"collective": bonus.collective, "individual": bonus.individual},
     }
