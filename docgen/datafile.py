@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TypeVar
+import datetime as dt
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from .errors import DataError
-from .vietnamese import normalize_data
+from .vietnamese import normalize_data, parse_date
 
 Model = TypeVar("Model", bound=BaseModel)
+
+# A date field of a data file: YAML's own dates, or text as YYYY-MM-DD or dd/mm/yyyy.
+Date = Annotated[dt.date, BeforeValidator(lambda value: parse_date(value) if isinstance(value, str) else value)]
 
 # libyaml's parser when PyYAML was built with it: several times faster on long documents.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -77,7 +81,7 @@ def describe_errors(model: type[BaseModel], exc: ValidationError) -> list[str]:
         path = ".".join(str(p) for p in loc) or "(top level)"
         title = field_title(model, loc)
         name = f"'{path}' ({title})" if title else f"'{path}'"
-        message = error["msg"]
+        message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing":
             message = "required, missing"
         elif error["type"] == "extra_forbidden":

@@ -9,26 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from ..agency import Agency, Strict, load_agency
-from ..datafile import read_mapping, validate
+from ..datafile import Date, read_mapping, validate
 from ..errors import DataError
 from ..kinds.bao_cao_thanh_tich import Signatory
 from ..kinds.bien_ban import Member
-from ..vietnamese import parse_date
-
-
-def _as_date(value: Any) -> Any:
-    return parse_date(value) if isinstance(value, str) else value
 
 
 class Submission(Strict):
     drafting_unit: str = Field(title="Đơn vị soạn thảo", examples=["VP"])
     signer: str = Field(title="Người ký", description="key of a signer in the agency file", examples=["giam_doc"])
-    date: dt.date | None = Field(None, title="Ngày ký Tờ trình", description="blank: a draft, dated when signed")
+    date: Date | None = Field(None, title="Ngày ký Tờ trình", description="blank: a draft, dated when signed")
     number: int | None = Field(None, ge=1, title="Số Tờ trình", description="given at issue (or by --issue)")
     subject: str = Field("", title="Trích yếu", description="default: 'Về việc đề nghị tặng <award> ...'")
     addressees: list[str] = Field(min_length=1, title="Kính gửi",
@@ -39,10 +33,6 @@ class Submission(Strict):
     drafter: str | None = Field(None, title="Ký hiệu người soạn thảo")
     copies: int | None = Field(None, ge=1, title="Số lượng bản")
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        return _as_date(value)
 
 
 class Meeting(Strict):
@@ -67,7 +57,7 @@ class Meeting(Strict):
 
 
 class Reports(Strict):
-    date: dt.date | None = Field(None, title="Ngày lập báo cáo")
+    date: Date | None = Field(None, title="Ngày lập báo cáo")
     period: str = Field("", title="Thời gian lập thành tích",
                         description="default: 'Thành tích trong <movement> <period>'")
     details: str | None = Field(None, title="Thư mục chi tiết thành tích",
@@ -82,10 +72,6 @@ class Reports(Strict):
     collective_certifier: Signatory = Field(
         Signatory(role="XÁC NHẬN CỦA CẤP TRÊN TRỰC TIẾP", note="(Ký, đóng dấu)"), title="Xác nhận (tập thể)")
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        return _as_date(value)
 
 
 class ChecklistItem(Strict):

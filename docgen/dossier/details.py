@@ -7,7 +7,6 @@ the list's summary, and the build report says so.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,9 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from ..agency import Strict
-from ..datafile import read_mapping, validate
+from ..datafile import Date, read_mapping, validate
 from ..errors import DataError
 from ..kinds.bao_cao_thanh_tich import Recognition, Signatory
-from ..vietnamese import parse_date
 from .folding import fold
 
 
@@ -33,7 +31,7 @@ class NomineeDetail(Strict):
     unit: str = Field("", title="Đơn vị", description="as in the nominee list; tells apart two people of one name")
     report_unit: str = Field("", title="Đơn vị ghi trên báo cáo", description="default: the unit (a collective: itself)")
     parent_unit: str = Field("", title="Đơn vị cấp trên ghi trên báo cáo", description="default: worked out from the list")
-    date: dt.date | None = Field(None, title="Ngày lập báo cáo")
+    date: Date | None = Field(None, title="Ngày lập báo cáo")
     profile: dict[str, str] = Field(default_factory=dict, title="Sơ lược lý lịch / đặc điểm")
     duties: str = Field("", title="Chức năng, nhiệm vụ được giao")
     achievements: str = Field("", title="Thành tích đạt được")
@@ -43,10 +41,6 @@ class NomineeDetail(Strict):
     reporter: Signatory | None = Field(None, title="Người báo cáo")
     certifier: Signatory | None = Field(None, title="Xác nhận")
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        return parse_date(value) if isinstance(value, str) else value
 
     @field_validator("profile", mode="before")
     @classmethod

@@ -7,14 +7,14 @@ the level above (collective); layout after Decree 98/2023/NĐ-CP, forms 01 and 0
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from .. import markup
 from ..agency import Strict
-from ..vietnamese import parse_date, short_date, upper
+from ..datafile import Date
+from ..vietnamese import short_date, upper
 from .base import Document, DocumentData, Kind, body_blocks, common_context, upper_lines
 
 TITLES_HERE = "\x01titles"
@@ -57,7 +57,7 @@ class AchievementData(DocumentData):
         default_factory=dict, title="Sơ lược lý lịch / đặc điểm",
         description="label -> value, printed in order ('Sinh ngày', 'Quê quán', 'Trình độ chuyên môn'; for a collective 'Địa chỉ', 'Điện thoại', ...)",
     )
-    birth_date: dt.date | None = Field(None, title="Ngày sinh")
+    birth_date: Date | None = Field(None, title="Ngày sinh")
     sex: str = Field("", title="Giới tính")
     position: str = Field("", title="Chức vụ")
     duties: str = Field(title="Chức năng, nhiệm vụ được giao", description="markup")
@@ -68,10 +68,6 @@ class AchievementData(DocumentData):
     reporter: Signatory = Field(title="Người báo cáo / thủ trưởng đơn vị")
     certifier: Signatory = Field(title="Thủ trưởng xác nhận")
 
-    @field_validator("birth_date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        return parse_date(value) if isinstance(value, str) else value
 
     @field_validator("profile", mode="before")
     @classmethod

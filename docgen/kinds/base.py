@@ -13,12 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal
 
 from docxtpl import RichText
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from .. import markup
 from ..agency import Agency, Signer, Strict
+from ..datafile import Date
 from ..layout import CIRCULATION_NOTES, SECRECY_MARKS, URGENCY_MARKS
-from ..vietnamese import date_line, number_symbol, parse_date, symbol_for, upper
+from ..vietnamese import date_line, number_symbol, symbol_for, upper
 
 Secrecy = Literal["MẬT", "TỐI MẬT", "TUYỆT MẬT"]
 Urgency = Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
@@ -37,18 +38,12 @@ class DocumentData(Strict):
         examples=["agency.yaml"],
     )
     drafting_unit: str = Field("", title="Đơn vị soạn thảo", description="code of a unit in the agency file", examples=["VP"])
-    date: dt.date | None = Field(None, title="Ngày ban hành", description="YYYY-MM-DD or dd/mm/yyyy; blank in a draft")
+    date: Date | None = Field(None, title="Ngày ban hành", description="YYYY-MM-DD or dd/mm/yyyy; blank in a draft")
     number: int | None = Field(None, ge=1, title="Số", description="given at issue; blank in a draft")
     secrecy: Secrecy | None = Field(None, title="Độ mật")
     urgency: Urgency | None = Field(None, title="Mức độ khẩn")
     circulation: Circulation | None = Field(None, title="Phạm vi lưu hành")
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return parse_date(value)
-        return value
 
 
 class SignedData(DocumentData):

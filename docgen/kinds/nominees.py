@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from ..agency import Strict
-from ..vietnamese import legal_date, parse_date, roman
+from ..datafile import Date
+from ..vietnamese import legal_date, roman
 from .base import Document
 
 NomineeType = Literal["collective", "individual"]
@@ -21,7 +22,7 @@ class Nominee(Strict):
     name: str = Field(title="Tên tập thể / Họ và tên", examples=["Hoàng Thị Thu Hà"])
     position: str = Field("", title="Chức vụ", examples=["Giáo viên"])
     unit: str = Field("", title="Đơn vị", examples=["Trường THPT Chuyên Cao Bằng"])
-    birth_date: dt.date | None = Field(None, title="Ngày sinh")
+    birth_date: Date | None = Field(None, title="Ngày sinh")
     sex: str = Field("", title="Giới tính", examples=["Nữ"])
     summary: str = Field("", title="Thành tích tóm tắt")
     votes: int | None = Field(None, ge=0, title="Số phiếu đồng ý")
@@ -33,10 +34,6 @@ class Nominee(Strict):
             return _TYPE_WORDS.get(value.strip().lower(), value)
         return value
 
-    @field_validator("birth_date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        return parse_date(value) if isinstance(value, str) else value
 
     @property
     def position_and_unit(self) -> str:
