@@ -11,7 +11,9 @@ A clerk writes the content of a plan, letter or report as plain lines:
     Text of a paragraph ...      a paragraph; lines that follow are joined to it
     - an item                    "- an item"
     + a sub-item                 "+ a sub-item"
-    **bold**  *italic*           inline emphasis; \\* is a literal asterisk
+    **bold**  *italic*           inline emphasis
+    \\*  \\#  \\-  \\+  \\|  \\\\       the character itself, never markup (`literal` escapes
+                                 plain text this way before it goes into markup)
 
 A blank line ends a paragraph or item. Numbers are never typed: they follow the structure,
 so a section cannot be numbered twice and a letter cannot be skipped (Decree 30,
@@ -56,9 +58,21 @@ class Block:
 _INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
 
 
+_ESCAPABLE = "\\*#+-|"
+_ESCAPED = re.compile(r"\\([\\*#+\-|])")
+# An escaped character waits in the Private Use Area while emphasis is split, then comes back.
+_HIDDEN = {0xE000 + ord(ch): ch for ch in _ESCAPABLE}
+
+
+def literal(text: str) -> str:
+    """Plain text (a name, a place, a cell of a spreadsheet) as markup that prints exactly as
+    typed, on one line, wherever in a line it is put."""
+    return "".join("\\" + ch if ch in _ESCAPABLE else ch for ch in " ".join(text.split()))
+
+
 def parse_inline(text: str, *, bold: bool = False, italic: bool = False) -> list[Span]:
-    """Split `**bold**` and `*italic*` runs; `\\*` stays a literal asterisk."""
-    text = text.replace("\\*", "\x00")
+    """Split `**bold**` and `*italic*` runs; a backslash makes the next markup character plain."""
+    text = _ESCAPED.sub(lambda m: chr(0xE000 + ord(m.group(1))), text)
     spans: list[Span] = []
     pos = 0
     for m in _INLINE.finditer(text):
@@ -71,7 +85,7 @@ def parse_inline(text: str, *, bold: bool = False, italic: bool = False) -> list
         pos = m.end()
     if pos < len(text):
         spans.append(Span(text[pos:], bold, italic))
-    return [Span(s.text.replace("\x00", "*"), s.bold, s.italic) for s in spans if s.text]
+    return [Span(s.text.translate(_HIDDEN), s.bold, s.italic) for s in spans if s.text]
 
 
 def plain_text(text: str) -> str:

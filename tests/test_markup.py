@@ -60,3 +60,12 @@ def test_run_in_points_keep_the_number_and_emphasise_only_the_label():
     assert first.spans[0].bold and not first.spans[1].bold
     assert second.text == "2. Chủ động phát hiện."
     assert third.spans[0].italic and third.text == "a) Tập thể: Các trường."
+
+
+def test_literal_text_survives_markup():
+    from docgen.markup import literal
+
+    for text in ("Tổ *Toán* - Tin", "# không phải đề mục", "- không phải gạch đầu dòng", "+ cộng", "a | b"):
+        blocks = parse(literal(text))
+        assert [b.text for b in blocks] == [text]
+        assert blocks[0].style == "p" and not any(s.bold or s.italic for s in blocks[0].spans)

@@ -319,3 +319,25 @@ def test_every_example_conforms_issued_and_as_a_draft(rendered_examples, tmp_pat
     for kind, path in example_files():
         draft = docgen.render(kind, path).save(tmp_path / f"{path.stem}-draft.docx")
         assert docgen.check_document(draft) == [], f"{path.stem} (draft)"
+
+
+def test_plain_fields_are_never_read_as_markup(tmp_path):
+    """Asterisks, hashes and dashes typed in names and other plain fields print as typed."""
+    import yaml
+
+    data = yaml.safe_load((AGENCY.parent / "bien_ban.yaml").read_text(encoding="utf-8"))
+    data["agency"] = str(AGENCY)
+    data["place"] = "Phòng họp *số 2*"
+    data["chair"]["name"] = "Đàm **Văn** Hùng"
+    document = open_docx(docgen.render("bien_ban", data, number=3))
+    texts = "\n".join(p.text for p in all_paragraphs(document))
+    assert "Phòng họp *số 2*" in texts and "Đàm **Văn** Hùng" in texts
+
+    decision = yaml.safe_load((AGENCY.parent / "quyet_dinh_khen_thuong.yaml").read_text(encoding="utf-8"))
+    decision["agency"] = str(AGENCY)
+    decision["achievement"] = "đã đạt giải *Nhất* cuộc thi"
+    decision["bases"] = ["Căn cứ Quyết định số 12/QĐ-UBND về *Quy chế*"]
+    document = open_docx(docgen.render("quyet_dinh_khen_thuong", decision, number=4))
+    texts = [p.text for p in document.paragraphs]
+    assert any("đã đạt giải *Nhất* cuộc thi" in t for t in texts)
+    assert any(t.startswith("Căn cứ Quyết định số 12/QĐ-UBND về *Quy chế*") for t in texts)

@@ -41,7 +41,7 @@ def context(doc: Document) -> dict[str, Any]:
     ctx["items"] = [{"no": str(i), "title": row.title, "reference": row.reference, "copies": padded(row.copies),
                      "note": row.note} for i, row in enumerate(data.items, 1)]
     ctx["body_after"] = body_blocks(markup.end_content(
-        [paragraph("p", f"Tổng số: {padded(len(data.items))} tài liệu.", inline_markup=False)]))
+        [paragraph("p", f"Tổng số: {padded(len(data.items))} tài liệu.")]))
     ctx["preparer"] = {"lines": upper_lines(data.preparer.role), "note": data.preparer.note, "name": data.preparer.name}
     return ctx
 

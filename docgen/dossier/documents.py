@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..kinds.bien_ban import percent
+from ..markup import literal
 from ..vietnamese import capitalize_first, legal_date, padded, short_date
 from .campaign import LoadedCampaign
 from .details import NomineeDetail
@@ -21,11 +22,6 @@ from .folding import fold
 from .nominee_sheet import Entry
 from .rules import Award, Rules
 from .screening import Selection
-
-
-def escape(text: str) -> str:
-    """Text from a spreadsheet inside markup: asterisks stay asterisks, one paragraph."""
-    return " ".join(text.replace("*", "\\*").split()).lstrip("#").strip()
 
 
 def _nominee(entry: Entry) -> dict[str, Any]:
@@ -89,12 +85,12 @@ def minutes(loaded: LoadedCampaign, award: Award, selection: Selection) -> dict[
         f"Căn cứ kết quả bỏ phiếu, {selection.counts(selection.accepted)} có số phiếu đồng ý từ "
         f"{padded(lowest.votes or 0)}/{padded(selection.vote_base)} {selection.members_words()} "
         f"({percent(lowest.votes or 0, selection.vote_base)}%) trở lên. Hội đồng thống nhất đề nghị {head} trình "
-        f"{c.decider} xét, tặng **{escape(award.name)}** cho {selection.counts(selection.accepted)} nêu trên."
+        f"{c.decider} xét, tặng **{literal(award.name)}** cho {selection.counts(selection.accepted)} nêu trên."
     ]
     accepted = {id(e) for e in selection.accepted}
     not_passed = [e for e in selection.voted if id(e) not in accepted]
     if not_passed:
-        names = ", ".join(escape(e.name) for e in not_passed)
+        names = ", ".join(literal(e.name) for e in not_passed)
         conclusion.append(f"{capitalize_first(selection.counts(not_passed))} ({names}) không đạt tỷ lệ phiếu đồng ý "
                           "theo quy định nên không đề nghị.")
     if m.conclusion.strip():
@@ -182,7 +178,7 @@ def achievement_report(loaded: LoadedCampaign, award: Award, entry: Entry, detai
 
 def summary_markup(summary: str) -> str:
     """The list's `Thành tích tóm tắt`: its `;`-separated points as items, one sentence as a paragraph."""
-    points = [escape(p).rstrip(".;") for p in summary.split(";") if escape(p).rstrip(".;")]
+    points = [literal(p).rstrip(".;") for p in summary.split(";") if literal(p).rstrip(".;")]
     if len(points) < 2:
         return f"{points[0]}." if points else ""
     return "\n".join(f"- {capitalize_first(p)}{';' if i < len(points) - 1 else '.'}" for i, p in enumerate(points))
@@ -201,9 +197,9 @@ def titles_from_list(entry: Entry, rules: Rules) -> list[dict[str, str]]:
 def _default_duties(entry: Entry) -> str:
     if entry.type == "individual":
         if entry.position:
-            return f"{escape(capitalize_first(entry.position))}, {escape(entry.unit)}."
-        return f"Công tác tại {escape(entry.unit)}."
-    return f"{escape(entry.name)}" + (f", trực thuộc {escape(entry.unit)}." if entry.unit else ".")
+            return f"{literal(capitalize_first(entry.position))}, {literal(entry.unit)}."
+        return f"Công tác tại {literal(entry.unit)}."
+    return f"{literal(entry.name)}" + (f", trực thuộc {literal(entry.unit)}." if entry.unit else ".")
 
 
 @dataclass

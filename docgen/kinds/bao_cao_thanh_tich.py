@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .. import markup
+from ..markup import literal
 from ..agency import Strict
 from ..datafile import Date
 from ..vietnamese import short_date, upper
@@ -91,13 +92,13 @@ def _profile_lines(data: AchievementData) -> list[str]:
     else:
         fixed = [("Tên tập thể", data.name)]
     rows = fixed + list(data.profile.items())
-    return [f"- {label}: {value}." for label, value in rows if value]
+    return ["- " + literal(f"{label}: {value}.") for label, value in rows if value]
 
 
 def context(doc: Document) -> dict[str, Any]:
     data: AchievementData = doc.data
     individual = data.subject_type == "individual"
-    initiatives = [f"- {i.title}: {i.recognition}." for i in data.initiatives]
+    initiatives = ["- " + literal(f"{i.title}: {i.recognition}.") for i in data.initiatives]
     source = "\n".join([
         "# " + ("Sơ lược lý lịch" if individual else "Sơ lược đặc điểm, tình hình"),
         *_profile_lines(data),

@@ -195,10 +195,6 @@ def rich(spans: list[markup.Span] | tuple[markup.Span, ...]) -> RichText:
     return text
 
 
-def rich_markup(text: str) -> RichText:
-    return rich(markup.parse_inline(text))
-
-
 def body_blocks(blocks: list[markup.Block]) -> list[dict[str, Any]]:
     """Blocks as the template's body loop reads them: a style variant and its runs."""
     return [{"style": b.style, "rich": rich(b.spans), "text": b.text} for b in blocks]
@@ -242,16 +238,14 @@ def upper_lines(text: str) -> list[str]:
 
 
 
-def paragraph(style: markup.BlockStyle, text: str, *, inline_markup: bool = True) -> markup.Block:
-    """One body block built in code (bases, articles, requests) rather than parsed from markup."""
-    spans = markup.parse_inline(text) if inline_markup else [markup.Span(text)]
-    return markup.Block(style, "", tuple(spans))
+def paragraph(style: markup.BlockStyle, text: str) -> markup.Block:
+    """One body block built in code from plain data (bases, requests): printed as it is."""
+    return markup.Block(style, "", (markup.Span(text),))
 
 
 def articles(texts: list[str]) -> list[markup.Block]:
     """`Điều 1.`, `Điều 2.`, ... numbered from their order, the label bold (Decree 30, Appendix I)."""
-    return [markup.Block("article", f"Điều {n}.",
-                         (markup.Span(f"Điều {n}. ", bold=True), *markup.parse_inline(text)))
+    return [markup.Block("article", f"Điều {n}.", (markup.Span(f"Điều {n}. ", bold=True), markup.Span(text)))
             for n, text in enumerate(texts, 1)]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from .. import markup
+from ..markup import literal
 from ..agency import Signer, Strict
 from ..vietnamese import legal_date, padded, upper
 from .base import DocumentData, Document, Kind, body_blocks, common_context, paragraph
@@ -86,20 +87,21 @@ def context(doc: Document) -> dict[str, Any]:
     meeting = subject if subject.startswith("họp") else f"họp {subject}"
     present = f"{padded(data.members_present)}/{padded(data.members_total)} thành viên"
     absent = f" (vắng: {', '.join(data.absent)})" if data.absent else ""
+    # Plain fields go into the markup source escaped (markup.literal); agenda and conclusion are markup.
     source = "\n".join([
-        f"Vào lúc {clock(data.start.time())}, {legal_date(data.start.date())}, tại {data.place}, "
-        f"{doc.extra['council_full_name']} {meeting.rstrip('.')}.",
+        literal(f"Vào lúc {clock(data.start.time())}, {legal_date(data.start.date())}, tại {data.place}, "
+                f"{doc.extra['council_full_name']} {meeting.rstrip('.')}."),
         "",
         "# Thành phần",
-        f"- Chủ trì: {data.chair.name}, {data.chair.title};",
-        f"- Thư ký: {data.secretary.name}, {data.secretary.title};",
-        f"- Thành viên Hội đồng có mặt: {present}{absent}.",
+        "- " + literal(f"Chủ trì: {data.chair.name}, {data.chair.title};"),
+        "- " + literal(f"Thư ký: {data.secretary.name}, {data.secretary.title};"),
+        "- " + literal(f"Thành viên Hội đồng có mặt: {present}{absent}."),
         "",
         "# Nội dung",
         data.agenda,
         "",
         "# Kết quả bỏ phiếu",
-        f"Hội đồng bỏ phiếu kín đề nghị tặng {data.award}; kết quả như sau:",
+        literal(f"Hội đồng bỏ phiếu kín đề nghị tặng {data.award}; kết quả như sau:"),
         "",
         VOTES_HERE,
         "",
