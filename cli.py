@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from docgen.errors import DocgenError
+from docgen.vietnamese import short_date
 
 
 class OrderedGroup(click.Group):
@@ -209,7 +210,7 @@ def print_document(record, history=None) -> None:
                f"{STATUS_LABELS[record.status]}")
     rows = [
         ("Loại", record.type_name), ("Trích yếu", record.subject),
-        ("Ngày", f"{record.place}, {record.date[8:10]}/{record.date[5:7]}/{record.date[:4]}"),
+        ("Ngày", f"{record.place}, {short_date(record.date)}"),
         ("Cơ quan", " / ".join(x for x in (record.parent_agency, record.agency) if x)),
         ("Đơn vị soạn thảo", record.drafting_unit),
         ("Người ký", ", ".join(x for x in (record.signing_authority, record.signer_title, record.signer_name) if x)),
@@ -278,8 +279,8 @@ def issue(ctx, kind, data, date, pdf, actor, as_json) -> None:
         emit_json(issued.as_dict())
     else:
         record = issued.record
-        click.echo(f"Issued {record.number_symbol} (id {record.id}) dated "
-                   f"{record.date[8:10]}/{record.date[5:7]}/{record.date[:4]}, register {record.register}")
+        click.echo(f"Issued {record.number_symbol} (id {record.id}) dated {short_date(record.date)}, "
+                   f"register {record.register}")
         for f in record.files.values():
             click.echo(f"  {f.role}: {f.path}")
 
@@ -367,7 +368,7 @@ def list_(ctx, year, kind, register, as_json) -> None:
     width = max(len(r.number_symbol) for r in records)
     for r in records:
         subject = r.subject if len(r.subject) <= 60 else r.subject[:59] + "…"
-        click.echo(f"{r.id:>5}  {r.number_symbol:<{width}}  {r.date[8:10]}/{r.date[5:7]}/{r.date[:4]}  "
+        click.echo(f"{r.id:>5}  {r.number_symbol:<{width}}  {short_date(r.date)}  "
                    f"{r.register:<8} {STATUS_LABELS[r.status]:<17} {subject}")
 
 
@@ -610,7 +611,7 @@ def import_(ctx, files, settings, actor, as_json) -> None:
         emit_json(report.as_dict())
     else:
         for item in report.imported:
-            date = item["date"] and f"{item['date'][8:10]}/{item['date'][5:7]}/{item['date'][:4]}"
+            date = short_date(item["date"])
             click.echo(f"Imported {item['file']} as {item['id']}: {item['number_symbol'] or 'no number'}, "
                        f"{item['kind'] or 'kind unknown'}, {date or 'no date'}: {item['subject'] or 'no subject'}")
             if item["missing"]:

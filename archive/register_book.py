@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import convert_to_pdf
+from docgen.vietnamese import short_date
 
 from . import audit
 from .errors import ArchiveError
@@ -208,7 +209,7 @@ def write_docx(book: Book, path: Path) -> None:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         for row in rows:
             values = row.cells()
-            values[1] = row.date.strftime("%d/%m/%Y")
+            values[1] = short_date(row.date)
             cells = table.add_row().cells
             for cell, value in zip(cells, values):
                 cell.text = "" if value is None else str(value)

@@ -3,6 +3,8 @@ old document's status; nothing is edited or deleted."""
 
 from __future__ import annotations
 
+from docgen.vietnamese import short_date
+
 from . import audit
 from .errors import ArchiveError
 from .home import Archive
@@ -33,8 +35,8 @@ def _supersede(archive: Archive, document_id: int, by: int, relation: str, actor
             raise ArchiveError(f"{new.number_symbol} (id {new.id}) is itself {STATUS_LABELS[new.status]}: "
                                f"a document no longer in force cannot {verb} another")
         if new.date < old.date:
-            raise ArchiveError(f"{new.number_symbol} of {_short(new.date)} is older than {old.number_symbol} of "
-                               f"{_short(old.date)}: the document that {verb}s must be issued on or after it")
+            raise ArchiveError(f"{new.number_symbol} of {short_date(new.date)} is older than {old.number_symbol} of "
+                               f"{short_date(old.date)}: the document that {verb}s must be issued on or after it")
         db.execute("INSERT INTO relations (document_id, relation, by_document_id, recorded_at, recorded_by) "
                    "VALUES (?, ?, ?, ?, ?)", (old.id, relation, new.id, audit.now(), actor or audit.default_actor()))
         db.execute("UPDATE documents SET status = ? WHERE id = ?", (relation, old.id))
@@ -43,6 +45,3 @@ def _supersede(archive: Archive, document_id: int, by: int, relation: str, actor
     archive.tell_indexer(old.id)
     return load_record(archive.db, old.id, archive.store)
 
-
-def _short(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"

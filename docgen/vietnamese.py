@@ -37,6 +37,28 @@ def normalize_data(value: Any) -> Any:
     return value
 
 
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for code in range(0x00C0, 0x1EFA):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base != ch and base.isascii() and base.isalpha():
+            table[code] = base
+    # Đ has no decomposition in Unicode; Ð (U+00D0) stands in for it in text from legacy encodings.
+    table.update({ord("đ"): "d", ord("Đ"): "D", ord("Ð"): "D"})
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower case without marks, one character for one (offsets still point into `text`):
+    `Quyết định` -> `quyet dinh`, `Đào` -> `dao`. How search, the checker and sheet headers
+    compare Vietnamese typed with or without marks."""
+    return text.translate(_FOLD).lower()
+
+
 def upper(text: str) -> str:
     """Upper case that keeps Vietnamese marks on their letters (ư -> Ư, đ -> Đ)."""
     return unicodedata.normalize("NFC", text.upper())
@@ -69,7 +91,12 @@ def date_line(place: str, date: dt.date | None) -> str:
     return f"{place}, {legal_date(date)}"
 
 
-def short_date(date: dt.date) -> str:
+def short_date(date: dt.date | str | None) -> str:
+    """`dd/mm/yyyy`, as tables show a date (an ISO string is read first); "" for none."""
+    if not date:
+        return ""
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
     return date.strftime("%d/%m/%Y")
 
 

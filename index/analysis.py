@@ -18,33 +18,10 @@ from collections.abc import Iterable, Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-from docgen.vietnamese import nfc
+from docgen.vietnamese import fold, nfc
 
 # A token is a run of letters and digits: Vietnamese letters are all \w, `_` is not a letter.
 WORD = re.compile(r"[^\W_]+")
-
-
-def _fold_table() -> dict[int, str]:
-    table = {}
-    for code in range(0x00C0, 0x1EFA):
-        ch = chr(code)
-        base = unicodedata.normalize("NFD", ch)[0]
-        if base != ch and base.isascii() and base.isalpha():
-            table[code] = base
-    # Đ has no decomposition in Unicode; Ð (U+00D0) stands in for it in text from legacy encodings.
-    table.update({ord("đ"): "d", ord("Đ"): "D", ord("Ð"): "D"})
-    # Combining marks left by NFD input that NFC could not compose.
-    for code in range(0x0300, 0x0370):
-        table[code] = None
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def fold(text: str) -> str:
-    """Lower case without marks: `Quyết định` -> `quyet dinh`, `Đào` -> `dao`."""
-    return text.translate(_FOLD).lower()
 
 
 def words(text: str) -> list[str]:

@@ -17,13 +17,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from docgen.check.recognize import _DATE_RE, _MOTTO_RE, _NATIONAL_TITLE_RE, _SIGNING_RE, _TYPE_NAMES
-from docgen.check.text import _fold
+from docgen.check.recognize import DATE_RE, MOTTO_RE, NATIONAL_TITLE_RE, SIGNING_RE, TYPE_NAMES
 from docgen.kinds import KINDS
 from docgen.layout import SECRECY_MARKS, URGENCY_MARKS
-from docgen.vietnamese import nfc
-
-from .analysis import fold
+from docgen.vietnamese import fold, nfc
 
 _MARKDOWN = re.compile(r"^\s*(?:#+\s*)?|[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}")
 _NUMBER = re.compile(r"\bSố\s*:\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s,;]+)", re.IGNORECASE)
@@ -93,7 +90,7 @@ def _lines(text: str) -> list[_Line]:
             if not clean:
                 blanks += 1
                 continue
-            lines.append(_Line(clean, _fold(clean), blanks))
+            lines.append(_Line(clean, fold(clean), blanks))
             blanks = 0
     return lines
 
@@ -101,16 +98,16 @@ def _lines(text: str) -> list[_Line]:
 def _without_title_and_motto(line: _Line) -> str:
     """PDFs put the two header columns on one line: cut out the national title and motto."""
     text = line.text
-    for pattern in (_NATIONAL_TITLE_RE, _MOTTO_RE):
-        match = pattern.search(_fold(text))
+    for pattern in (NATIONAL_TITLE_RE, MOTTO_RE):
+        match = pattern.search(fold(text))
         if match:
             text = (text[:match.start()] + " " + text[match.end():]).strip()
     return text
 
 
 def _is_type_name(text: str) -> bool:
-    folded = _fold(text)
-    return text == text.upper() and (folded in _TYPE_NAMES or any(folded.startswith(n + " ") for n in _TYPE_NAMES))
+    folded = fold(text)
+    return text == text.upper() and (folded in TYPE_NAMES or any(folded.startswith(n + " ") for n in TYPE_NAMES))
 
 
 def recognize(text: str) -> Recognized:
@@ -150,7 +147,7 @@ def _header(lines: list[_Line], found: Recognized) -> None:
                 found.number = int(number.group("number"))
                 found.number_symbol = f"{number.group('number')}/{found.symbol}"
             rest = rest[number.end():].strip()
-        date = _DATE_RE.search(rest)
+        date = DATE_RE.search(rest)
         if date and date.group("day") and date.group("month") and date.group("year") and date_at is None:
             try:
                 found.date = dt.date(int(date.group("year")), int(date.group("month")), int(date.group("day")))
@@ -181,10 +178,10 @@ def _header(lines: list[_Line], found: Recognized) -> None:
 def _title_and_subject(lines: list[_Line], found: Recognized, soft: bool) -> None:
     for index, line in enumerate(lines[:HEADER_LINES + 5]):
         text = _without_title_and_motto(line)
-        if _fold(text).startswith("v/v"):
+        if fold(text).startswith("v/v"):
             parts = [text[3:].strip()]
             for follower in lines[index + 1:index + MAX_SUBJECT_LINES]:
-                if (follower.blanks_before > (1 if soft else 0) or _DATE_RE.search(follower.text)
+                if (follower.blanks_before > (1 if soft else 0) or DATE_RE.search(follower.text)
                         or follower.upper or _BODY_START.match(follower.folded) or _NUMBER.search(follower.text)):
                     break
                 parts.append(_without_title_and_motto(follower))
@@ -264,7 +261,7 @@ def _signature(lines: list[_Line], found: Recognized, start: int) -> None:
         if line.text.startswith("(") and line.text.endswith(")"):
             continue  # "(Ký, ghi rõ họ tên)"
         if line.upper and not names:
-            if not uppers and not _SIGNING_RE.match(line.text) and len(line.text) > 60:
+            if not uppers and not SIGNING_RE.match(line.text) and len(line.text) > 60:
                 continue
             uppers.append(" ".join(line.text.split()))
         elif uppers and _NAME.match(line.text) and not line.upper:
@@ -274,12 +271,12 @@ def _signature(lines: list[_Line], found: Recognized, start: int) -> None:
     if not uppers:
         return
     if len(names) >= 2 and len(uppers) >= 2:
-        block = uppers[-2:] if _SIGNING_RE.match(uppers[-2]) else uppers[-1:]
+        block = uppers[-2:] if SIGNING_RE.match(uppers[-2]) else uppers[-1:]
         found.signer_name = names[-1]
     else:
         block = uppers[:2]
         found.signer_name = names[0] if names else ""
-    if _SIGNING_RE.match(block[0]):
+    if SIGNING_RE.match(block[0]):
         found.signing_authority = block[0]
         found.signer_title = block[1] if len(block) > 1 else ""
     else:

@@ -10,13 +10,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from docgen.vietnamese import short_date
+
 from .search import SearchResults
 
 STATUS_LABELS = {"issued": "hiệu lực", "revoked": "thu hồi", "replaced": "thay thế", "imported": "nhập"}
-
-
-def _date(iso: str | None) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
 
 
 def print_results(results: SearchResults, console: Console) -> None:
@@ -39,7 +37,7 @@ def print_results(results: SearchResults, console: Console) -> None:
         number = hit.number_symbol or f"({hit.id})"
         status = "" if hit.status == "issued" else f"\n[{STATUS_LABELS.get(hit.status, hit.status)}]"
         kind = hit.kind + (f"\n{hit.secrecy}" if hit.secrecy else "")
-        table.add_row(str(hit.rank), Text(number + status), _date(hit.date), kind, Text(hit.subject), snippet)
+        table.add_row(str(hit.rank), Text(number + status), short_date(hit.date), kind, Text(hit.subject), snippet)
     console.print(table)
     shown = len(results.hits)
     console.print(f"{results.total} document(s) found" + (f", the first {shown} shown" if shown < results.total

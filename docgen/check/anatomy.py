@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from docgen.vietnamese import fold
+
 from .reader import _Reader
 from .recognize import (
-    _MOTTO_RE, _NATIONAL_TITLE_RE, _SIGNING_RE, _is_circulation, _is_date_line, _is_mark, _is_note, _is_number_line,
+    MOTTO_RE, NATIONAL_TITLE_RE, SIGNING_RE, _is_circulation, _is_date_line, _is_mark, _is_note, _is_number_line,
     _is_rule_text, _is_type_name, _is_upper
 )
-from .text import _Line, _Para, _fold
+from .text import _Line, _Para
 
 
 _LIST_ITEM = re.compile(r"^[-–—+•]")
@@ -68,8 +70,8 @@ class _Anatomy:
         """Identify the header parts; return the flow index where the rest begins."""
         window = self.flow[:_HEADER_WINDOW]
         cells = [(i, cell) for i, line in enumerate(window) for cell in line.tab_cells()]
-        self.national_title = next((c for _, c in cells if _NATIONAL_TITLE_RE.fullmatch(c.folded)), None)
-        self.motto = next((c for _, c in cells if _MOTTO_RE.fullmatch(c.folded)), None)
+        self.national_title = next((c for _, c in cells if NATIONAL_TITLE_RE.fullmatch(c.folded)), None)
+        self.motto = next((c for _, c in cells if MOTTO_RE.fullmatch(c.folded)), None)
         if self.national_title is not None and self.national_title.para.table is not None:
             table = self.national_title.para.table
             self.header_table = table
@@ -132,7 +134,7 @@ class _Anatomy:
             if self.header_table is not None and line.para.table is self.header_table:
                 if title_column is not None and line.para.column >= title_column:
                     continue
-            elif _MOTTO_RE.fullmatch(line.folded) or _NATIONAL_TITLE_RE.fullmatch(line.folded):
+            elif MOTTO_RE.fullmatch(line.folded) or NATIONAL_TITLE_RE.fullmatch(line.folded):
                 continue
             lines.append(line)
         if len(lines) == 1:
@@ -213,7 +215,7 @@ class _Anatomy:
             blocks += self._recipients_and_table(label_index)
         taken = {i for block in blocks for i in block}
         for i in range(start, len(flow)):
-            if i not in taken and _SIGNING_RE.match(flow[i].text.strip()) and _is_upper(flow[i]):
+            if i not in taken and SIGNING_RE.match(flow[i].text.strip()) and _is_upper(flow[i]):
                 block = self._block_at(i)
                 taken.update(block)
                 blocks.append(block)
@@ -266,7 +268,7 @@ class _Anatomy:
         recipients = []
         for line in self.flow[label_index + 1:label_index + 30]:
             text = line.text.strip()
-            if not text or line.para.cell is not None or _SIGNING_RE.match(text):
+            if not text or line.para.cell is not None or SIGNING_RE.match(text):
                 break
             recipients.append(line)
         return recipients
@@ -302,7 +304,7 @@ class _Anatomy:
 
     @property
     def is_decision(self) -> bool:
-        return self.type_name is not None and self.type_name.folded == _fold("Quyết định")
+        return self.type_name is not None and self.type_name.folded == fold("Quyết định")
 
 
 def _is_signature_cell(lines: list[_Line]) -> bool:

@@ -9,7 +9,7 @@ from docgen import layout
 
 from .anatomy import _Anatomy
 from .findings import _Report, _pt, _range, _snippet
-from .recognize import _DATE_RE, _SIGNING_RE, _is_upper
+from .recognize import DATE_RE, SIGNING_RE, _is_upper
 from .rule_lines import _check_rule
 from .text import _Line
 
@@ -136,7 +136,7 @@ def _check_date(line: _Line, report: _Report) -> None:
     """`Cao Bằng, ngày 05 tháng 01 năm 2025`; a draft leaves day and month blank."""
     where = line.where()
     text = " ".join(line.text.split())
-    match = _DATE_RE.search(text)
+    match = DATE_RE.search(text)
     place = text[:match.start()].rstrip()
     trailing = text[match.end():].strip()
     words_ok = [match.group(g) for g in ("ngay", "thang", "nam")] == ["ngày", "tháng", "năm"]
@@ -205,7 +205,7 @@ def _check_signatures(a: _Anatomy, report: _Report) -> None:
         _check_look(report, "authority", authority)
         for line in authority[:1]:
             text = line.shown.strip()
-            if _SIGNING_RE.match(text) and not any(text.startswith(p + " ") for p in layout.SIGNING_PREFIXES):
+            if SIGNING_RE.match(text) and not any(text.startswith(p + " ") for p in layout.SIGNING_PREFIXES):
                 report.add("authority.prefix", line.where(), f'"{_snippet(text, 20)}"',
                            " / ".join(layout.SIGNING_PREFIXES) + " then a space and the title")
         if signer is not None:

@@ -6,18 +6,20 @@ import re
 
 from docgen import layout
 
-from .text import _Line, _fold
+from docgen.vietnamese import fold
+
+from .text import _Line
 
 
-_NATIONAL_TITLE_RE = re.compile(r"\s+".join(map(re.escape, _fold(layout.NATIONAL_TITLE).split())))
-_MOTTO_RE = re.compile(r"\s*[-–—]?\s*".join(
-    r"\s+".join(map(re.escape, phrase.split())) for phrase in _fold(layout.MOTTO).split(" - ")))
+NATIONAL_TITLE_RE = re.compile(r"\s+".join(map(re.escape, fold(layout.NATIONAL_TITLE).split())))
+MOTTO_RE = re.compile(r"\s*[-–—]?\s*".join(
+    r"\s+".join(map(re.escape, phrase.split())) for phrase in fold(layout.MOTTO).split(" - ")))
 _NUMBER_START = re.compile(r"^so\s*(:|[\s\d]*/)")
-_DATE_RE = re.compile(r"(?P<ngay>ngày)\s*(?P<day>\d*)\s*(?P<thang>tháng)\s*(?P<month>\d*)\s*"
+DATE_RE = re.compile(r"(?P<ngay>ngày)\s*(?P<day>\d*)\s*(?P<thang>tháng)\s*(?P<month>\d*)\s*"
                       r"(?P<nam>năm)\s*(?P<year>\d*)", re.IGNORECASE)
-_SIGNING_RE = re.compile(r"^(T\.?M|K\.?T|Q|T\.?L|T\.?U\.?Q)(?![\w])\.?", re.IGNORECASE)
+SIGNING_RE = re.compile(r"^(T\.?M|K\.?T|Q|T\.?L|T\.?U\.?Q)(?![\w])\.?", re.IGNORECASE)
 _RULE_TEXT = re.compile(r"^[\s_\-–—=.·]+$")
-_TYPE_NAMES = {_fold(name) for name in layout.TYPE_CODES}
+TYPE_NAMES = {fold(name) for name in layout.TYPE_CODES}
 
 
 def _is_rule_text(text: str) -> bool:
@@ -29,7 +31,7 @@ def _is_number_line(line: _Line) -> bool:
 
 
 def _is_date_line(line: _Line) -> bool:
-    return bool(_DATE_RE.search(line.text))
+    return bool(DATE_RE.search(line.text))
 
 
 def _is_mark(line: _Line) -> bool:
@@ -50,9 +52,9 @@ def _is_note(text: str) -> bool:
 def _is_type_name(line: _Line) -> bool:
     """`QUYẾT ĐỊNH`, or a type name with its complement in capitals: `BÁO CÁO THÀNH TÍCH`."""
     folded = line.folded
-    if folded in _TYPE_NAMES:
+    if folded in TYPE_NAMES:
         return True
-    return _is_upper(line) and any(folded.startswith(name + " ") for name in _TYPE_NAMES)
+    return _is_upper(line) and any(folded.startswith(name + " ") for name in TYPE_NAMES)
 
 
 def _is_upper(line: _Line) -> bool:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from docgen.metrics import text_width_pt
+from docgen.vietnamese import fold
 
 from .findings import _snippet
 from .looks import _ParaLook, _RunLook
@@ -64,7 +64,7 @@ class _Line:
 
     @property
     def folded(self) -> str:
-        return _fold(self.text.strip())
+        return fold(self.text.strip())
 
     def visible_pieces(self) -> list[_Piece]:
         return [p for p in self.pieces if p.text.strip()]
@@ -99,7 +99,4 @@ class _Line:
         return sum(text_width_pt(p.text, p.look.size, p.look.bold) for p in self.stripped().pieces)
 
 
-def _fold(text: str) -> str:
-    """Lower case without marks, one character for one: 'Độc lập' -> 'doc lap'."""
-    # Ð (U+00D0) stands in for Đ in text converted from legacy Vietnamese encodings.
-    return "".join("d" if ch in "đĐÐ" else unicodedata.normalize("NFD", ch)[0].lower() for ch in text)
+

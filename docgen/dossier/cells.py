@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from .folding import fold
+from .folding import match_key
 
 
 class CellError(ValueError):
@@ -104,7 +104,7 @@ _TYPES = {"tap the": "collective", "tt": "collective", "collective": "collective
 
 
 def parse_type(value: Any) -> str:
-    folded = fold(text(value))
+    folded = match_key(text(value))
     if folded in _TYPES:
         return _TYPES[folded]
     raise CellError(f"{shown(value)}: cần “Tập thể” hoặc “Cá nhân”")
@@ -115,7 +115,7 @@ _SECTION = re.compile(r"^(?:(?:[ivx]+|[a-d]|\d+)\s+)?(?:danh sach\s+)?(?:cac\s+)
 
 def section_type(value: Any) -> str | None:
     """`I. TẬP THỂ`, `II. Cá nhân (09)`, `B. CÁ NHÂN` -> the kind of the rows below it."""
-    match = _SECTION.match(fold(text(value)))
+    match = _SECTION.match(match_key(text(value)))
     return _TYPES[match.group(1)] if match else None
 
 
@@ -123,7 +123,7 @@ _SEX = {"nam": "Nam", "nu": "Nữ", "male": "Nam", "female": "Nữ", "m": "Nam",
 
 
 def parse_sex(value: Any) -> str:
-    folded = fold(text(value))
+    folded = match_key(text(value))
     if folded in _SEX:
         return _SEX[folded]
     raise CellError(f"{shown(value)}: cần “Nam” hoặc “Nữ”")
@@ -161,7 +161,7 @@ def is_serial(value: Any) -> bool:
 
 def is_total(value: Any) -> bool:
     """`Tổng cộng`, `Tổng số: 12`, `Cộng` and the like: the line closing a table."""
-    folded = fold(text(value))
+    folded = match_key(text(value))
     return (folded in ("tong", "cong", "tong cong", "tong so", "cong tong")
             or folded.startswith(("tong cong ", "tong so ", "tong cong", "cong tong "))
             or bool(re.match(r"^(tong|cong) \d", folded)))
@@ -173,5 +173,5 @@ _FOOTER_WORDS = ("nguoi lap", "thu truong", "xac nhan", "ky ten", "ky ghi ro", "
 
 def is_footer(values: list[Any]) -> bool:
     """Signature and note lines under a table (`Người lập biểu`, `Cao Bằng, ngày ...`)."""
-    joined = " ".join(fold(text(v)) for v in values if text(v))
+    joined = " ".join(match_key(text(v)) for v in values if text(v))
     return any(word in joined for word in _FOOTER_WORDS) or bool(re.search(r"\bngay \d+ thang \d+", joined))

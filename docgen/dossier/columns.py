@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .folding import fold
+from .folding import match_key
 from .rules import Rules
 
 # field -> (Vietnamese name for messages, aliases); the first alias is the usual header.
@@ -52,7 +52,7 @@ WHOLE_ONLY = {"tt", "ten", "loai", "phai", "truong", "hinh thuc", "dong y", "ton
               "doi tuong", "so phieu", "tan thanh", "phieu bau", "so tt"}
 
 _ALIASES: list[tuple[str, str]] = sorted(
-    ((fold(alias), field) for field, (_, aliases) in FIELDS.items() for alias in aliases),
+    ((match_key(alias), field) for field, (_, aliases) in FIELDS.items() for alias in aliases),
     key=lambda pair: -len(pair[0]),
 )
 _PARENS = re.compile(r"\([^)]*\)")
@@ -67,8 +67,8 @@ def label(field: str) -> str:
 
 def match_header(text: str, rules: Rules) -> str | None:
     """The field a header names, `title:<key>` for an earlier title's years, or None."""
-    full = fold(text)
-    bare = fold(_PARENS.sub(" ", text))
+    full = match_key(text)
+    bare = match_key(_PARENS.sub(" ", text))
     if not full:
         return None
     for candidate in (full, bare):

@@ -17,7 +17,7 @@ from ..agency import Strict
 from ..datafile import Date, read_mapping, validate
 from ..errors import DataError
 from ..kinds.bao_cao_thanh_tich import Recognition, Signatory
-from .folding import fold
+from .folding import match_key
 
 
 class InitiativeDetail(Strict):
@@ -74,12 +74,12 @@ def match_details(entries: list, details: list[DetailFile]) -> tuple[dict[int, D
     by_key: dict[tuple[str, str], list[int]] = {}
     by_name: dict[str, list[int]] = {}
     for index, entry in enumerate(entries):
-        by_key.setdefault((fold(entry.name), fold(entry.unit)), []).append(index)
-        by_name.setdefault(fold(entry.name), []).append(index)
+        by_key.setdefault((match_key(entry.name), match_key(entry.unit)), []).append(index)
+        by_name.setdefault(match_key(entry.name), []).append(index)
     matched: dict[int, DetailFile] = {}
     notes, problems = [], []
     for item in details:
-        name, unit = fold(item.detail.name), fold(item.detail.unit)
+        name, unit = match_key(item.detail.name), match_key(item.detail.unit)
         candidates = by_key.get((name, unit), []) if unit else by_name.get(name, [])
         if len(candidates) != 1:
             why = "không khớp với tập thể, cá nhân nào trong danh sách" if not candidates else \

@@ -18,7 +18,7 @@ from ..markup import literal
 from ..vietnamese import capitalize_first, legal_date, padded, short_date
 from .campaign import LoadedCampaign
 from .details import NomineeDetail
-from .folding import fold
+from .folding import match_key
 from .nominee_sheet import Entry
 from .rules import Award, Rules
 from .screening import Selection
@@ -124,9 +124,9 @@ def report_units(entry: Entry, agency_full_name: str) -> tuple[str, str]:
     """
     if entry.type == "individual":
         return entry.unit, ""
-    if entry.unit and fold(entry.unit) in fold(entry.name):
+    if entry.unit and match_key(entry.unit) in match_key(entry.name):
         return entry.unit, ""
-    if not entry.unit or fold(entry.unit) == fold(agency_full_name):
+    if not entry.unit or match_key(entry.unit) == match_key(agency_full_name):
         return entry.name, ""
     return entry.name, entry.unit
 

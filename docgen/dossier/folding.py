@@ -1,7 +1,8 @@
-"""Vietnamese text folded for matching: no marks, `đ` as `d`, lower case, single spaces.
+"""Vietnamese text as a key for matching: no marks, `đ` as `d`, lower case, words only.
 
-Offices type headers and names with or without diacritics; matching a header, an award
-name or a nominee's unit goes through `fold`, never through the text as typed.
+Offices type headers and names with or without diacritics and with any punctuation;
+matching a header, an award name or a nominee's unit goes through `match_key`, never
+through the text as typed.
 """
 
 from __future__ import annotations
@@ -9,17 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..vietnamese import fold
+
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
-def fold(text: str) -> str:
+def match_key(text: str) -> str:
     """`Ngày, tháng, năm SINH` -> `ngay thang nam sinh`; `Đơn vị` -> `don vi`."""
-    decomposed = unicodedata.normalize("NFD", str(text))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = bare.replace("đ", "d").replace("Đ", "D").lower()
-    return _NOT_WORD.sub(" ", bare).strip()
+    return _NOT_WORD.sub(" ", fold(unicodedata.normalize("NFC", str(text)))).strip()
 
 
 def slug(text: str, limit: int = 60) -> str:
     """A file name part: `Trường PTDTNT tỉnh Cao Bằng` -> `truong-ptdtnt-tinh-cao-bang`."""
-    return fold(text).replace(" ", "-")[:limit].rstrip("-") or "x"
+    return match_key(text).replace(" ", "-")[:limit].rstrip("-") or "x"

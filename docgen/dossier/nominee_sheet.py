@@ -20,7 +20,7 @@ from . import cells
 from .cells import CellError
 from .columns import Column, column_letter, label, match_header
 from .faults import Fault, SheetError
-from .folding import fold
+from .folding import match_key
 from .grid import Grid, read_grids
 from .rules import Rules
 
@@ -187,10 +187,10 @@ class _Reader:
             if entry.type == "individual":
                 if entry.birth_date is None:
                     continue
-                key = ("individual", fold(entry.name), entry.birth_date)
+                key = ("individual", match_key(entry.name), entry.birth_date)
                 who = f"{entry.name}, sinh ngày {entry.birth_date:%d/%m/%Y}"
             else:
-                key = ("collective", fold(entry.name), fold(entry.unit))
+                key = ("collective", match_key(entry.name), match_key(entry.unit))
                 who = entry.name + (f" ({entry.unit})" if entry.unit else "")
             first = seen.setdefault(key, entry)
             if first is not entry:
@@ -220,11 +220,11 @@ class _Sheet:
         candidates = [self.grid.name or ""]
         candidates += [cells.text(v) for row in self.grid.rows[:self.header_row] for v in row if cells.text(v)]
         for text in candidates:
-            folded = f" {fold(text)} "
+            folded = f" {match_key(text)} "
             has_collective, has_individual = " tap the " in folded, " ca nhan " in folded
             if has_collective != has_individual:
                 return "collective" if has_collective else "individual"
-        name_header = fold(self.columns["name"].header)
+        name_header = match_key(self.columns["name"].header)
         if "tap the" in name_header and "ca nhan" not in name_header and "ho" not in name_header.split():
             return "collective"
         return None
@@ -251,7 +251,7 @@ class _Sheet:
         if self.reader.purpose == "dossier" and "votes" not in self.columns:
             self.missing_column("votes", "kết quả bỏ phiếu của Hội đồng cho từng tập thể, cá nhân")
         has_numbers = "no" in self.columns
-        name_header = fold(self.columns["name"].header)
+        name_header = match_key(self.columns["name"].header)
         started = blank_before = False
         for index in range(start, len(self.grid.rows)):
             values = self.grid.rows[index]
@@ -264,7 +264,7 @@ class _Sheet:
             lead = [self.value(values, "no"), self.value(values, "name"), filled[0]]
             if any(cells.is_total(v) for v in lead if cells.text(v)):
                 return
-            if fold(cells.text(self.value(values, "name"))) == name_header or cells.is_numbering(values):
+            if match_key(cells.text(self.value(values, "name"))) == name_header or cells.is_numbering(values):
                 continue  # the header repeated on a later page, or the (1) (2) (3) row
             section = None if serial else self._section(values, filled)
             if section:

@@ -16,7 +16,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from ..agency import Strict
 from ..datafile import load_model
 from ..kinds.quyet_dinh_khen_thuong import coefficient_amount
-from .folding import fold
+from .folding import match_key
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "rules" / "default.yaml"
 
@@ -39,7 +39,7 @@ class Named(Strict):
     aliases: list[str] = Field(default_factory=list, title="Tên gọi khác, viết tắt")
 
     def spellings(self) -> list[str]:
-        return [fold(s) for s in [self.name, *self.aliases] if fold(s)]
+        return [match_key(s) for s in [self.name, *self.aliases] if match_key(s)]
 
 
 class Title(Named):
@@ -169,7 +169,7 @@ class Rules(Strict):
 
     def award_key(self, text: str) -> str | None:
         """The award a typed name means (with or without marks, full or an alias)."""
-        folded = fold(text)
+        folded = match_key(text)
         if folded in self._award_spellings:
             return self._award_spellings[folded]
         # `Bằng khen của Bộ trưởng Bộ GD&ĐT` and the like: a unique award whose name starts the same way.
@@ -183,7 +183,7 @@ class Rules(Strict):
 
     def title_key(self, text: str, *, whole: bool = True) -> str | None:
         """The earlier title a text names; `whole=False` finds it inside a longer header."""
-        folded = fold(text)
+        folded = match_key(text)
         if folded in self._title_spellings:
             return self._title_spellings[folded]
         if whole:
@@ -199,10 +199,10 @@ class Rules(Strict):
 
     def level_of(self, text: str) -> str:
         """The recognition level a decision's wording names; the lowest level when it names none."""
-        padded = f" {fold(text)} "
+        padded = f" {match_key(text)} "
         found = self.initiative_levels[0].key
         for level in self.initiative_levels:
-            if any(f" {fold(word)} " in padded for word in level.words):
+            if any(f" {match_key(word)} " in padded for word in level.words):
                 found = level.key
         return found
 
