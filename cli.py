@@ -383,13 +383,12 @@ def list_(ctx, year, kind, register, as_json) -> None:
 def pdf(ctx, refs, missing, year, actor, as_json) -> None:
     """Make the missing PDF copy of documents (one LibreOffice start for all)."""
     from archive import ArchiveError, find_document, make_pdfs
+    from archive.pdf_copies import missing_pdfs
 
     with open_archive(ctx) as archive:
         ids = [find_document(archive.db, ref, year=year) for ref in refs]
         if missing:
-            ids += [r[0] for r in archive.db.execute(
-                "SELECT id FROM documents WHERE pdf_wanted = 1 AND id NOT IN "
-                "(SELECT document_id FROM files WHERE role = 'pdf') ORDER BY id")]
+            ids += missing_pdfs(archive.db)
         if not refs and not missing:
             raise ArchiveError("name the documents (ID or number-symbol) or give --missing")
         made = make_pdfs(archive, ids, actor=actor)
@@ -671,10 +670,6 @@ def index_check(ctx, as_json) -> None:
                    + ("the index is up to date" if report.ok else "run `docgen index rebuild`"))
     if not report.ok:
         sys.exit(1)
-
-
-# `docgen --help` lists commands in the order a new user meets them: search before dossiers.
-cli.commands = dict(sorted(cli.commands.items(), key=lambda item: item[0] == "dossier"))
 
 
 

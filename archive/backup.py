@@ -24,6 +24,7 @@ from . import audit
 from .config import CONFIG_FILE
 from .errors import ArchiveError
 from .home import AGENCY_FILE, DATABASE, Archive, new_folder_beside
+from .records import stored_hashes
 from .schema import schema_version
 from .store import fsync_dir, sha256_bytes
 from .verify import VerifyReport, verify
@@ -57,8 +58,7 @@ def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = N
             archive.db.backup(target)  # pages=-1: the whole database in one step, one snapshot
             target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             documents = target.execute("SELECT count(*) FROM documents").fetchone()[0]
-            hashes = [r[0] for r in target.execute("SELECT sha256 FROM files UNION SELECT sha256 FROM imported "
-                                                   "ORDER BY sha256")]
+            hashes = sorted(stored_hashes(target))
             version = schema_version(target)
         finally:
             target.close()

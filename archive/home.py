@@ -215,10 +215,10 @@ class Archive:
 
     def recover(self) -> dict[str, int]:
         """Publish staged files that committed rows name; delete the rest (a crashed writer's)."""
+        from .records import names_file
+
         with self.writing() as db:
-            return self.store.recover(
-                lambda sha: db.execute("SELECT 1 FROM files WHERE sha256 = ? UNION ALL "
-                                       "SELECT 1 FROM imported WHERE sha256 = ? LIMIT 1", (sha, sha)).fetchone() is not None)
+            return self.store.recover(lambda sha: names_file(db, sha))
 
 
 def new_folder_beside(home: Path, purpose: str) -> Path:

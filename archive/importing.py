@@ -133,11 +133,6 @@ def list_imported(archive: Archive, *, with_text: bool = False) -> list[Imported
     return [_record(archive, row, with_text) for row in rows]
 
 
-def imported_hashes(db: sqlite3.Connection) -> set[str]:
-    """The store files imported documents name (for verify and backup)."""
-    return {row[0] for row in db.execute("SELECT sha256 FROM imported")}
-
-
 def _record(archive: Archive, row: sqlite3.Row, with_text: bool) -> ImportedRecord:
     values = {name: row[name] for name in row.keys() if name != "text"}
     for name in (*_LISTS, "missing"):
@@ -145,20 +140,3 @@ def _record(archive: Archive, row: sqlite3.Row, with_text: bool) -> ImportedReco
     values["legacy_encoding"] = bool(values["legacy_encoding"])
     return ImportedRecord(**values, path=str(archive.store.path(row["sha256"])),
                           text=row["text"] if with_text else "")
-
-
-def check_imported_files(archive: Archive, db: sqlite3.Connection, problems: list[str]) -> set[str]:
-    """For verify: each imported original is in the store and unchanged; returns their hashes."""
-    from .store import sha256_file
-
-    hashes = set()
-    for row in db.execute("SELECT id, file_name, sha256, size FROM imported ORDER BY id"):
-        hashes.add(row["sha256"])
-        what = f"imported i{row['id']} ({row['file_name']})"
-        path = archive.store.locate(row["sha256"])
-        if path is None:
-            problems.append(f"{what}: original missing from the store ({archive.store.path(row['sha256'])})")
-        elif path.stat().st_size != row["size"] or sha256_file(path) != row["sha256"]:
-            problems.append(f"{what}: original is corrupted: its SHA-256 no longer matches ({path}); "
-                            "restore it from a backup")
-    return hashes

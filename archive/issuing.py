@@ -94,7 +94,6 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
 def _insert(db, doc: Document, register: str, archive: Archive, pdf: bool, actor: str) -> int:
     meta = doc.metadata()
     data = doc.data.model_dump(mode="json", exclude={"agency"})
-    file_copy = doc.file_copy if hasattr(doc.data, "file_copy") else None  # minutes have no Lưu line
     row = {
         "register": register,
         "year": doc.date.year,
@@ -115,7 +114,7 @@ def _insert(db, doc: Document, register: str, archive: Archive, pdf: bool, actor
         "signer_title": meta["signer_title"],
         "signing_authority": meta["signing_authority"],
         "recipients": json.dumps(meta["recipients"], ensure_ascii=False),
-        "file_copy": file_copy,
+        "file_copy": meta["file_copy"],
         "copies": meta["copies"],
         "secrecy": meta["secrecy"],
         "urgency": meta["urgency"],

@@ -14,6 +14,12 @@ from . import audit
 from .home import Archive
 
 
+def missing_pdfs(db) -> list[int]:
+    """Documents whose PDF was asked for at issue and is not there (a failed or interrupted conversion)."""
+    return [row[0] for row in db.execute("SELECT id FROM documents WHERE pdf_wanted = 1 AND id NOT IN "
+                                         "(SELECT document_id FROM files WHERE role = 'pdf') ORDER BY id")]
+
+
 def make_pdfs(archive: Archive, document_ids: list[int], *, actor: str | None = None) -> list[int]:
     """Make the missing PDFs of `document_ids`; returns the ids that got one now.
 

@@ -112,6 +112,17 @@ def _record(db: sqlite3.Connection, row: sqlite3.Row, store) -> DocumentRecord:
     return record
 
 
+def stored_hashes(db: sqlite3.Connection) -> set[str]:
+    """Every store file a row names: issued documents' DOCX and PDF, and imported originals."""
+    return {row[0] for row in db.execute("SELECT sha256 FROM files UNION SELECT sha256 FROM imported")}
+
+
+def names_file(db: sqlite3.Connection, sha256: str) -> bool:
+    """Whether a committed row names the store file `sha256`."""
+    return db.execute("SELECT 1 FROM files WHERE sha256 = ? UNION ALL SELECT 1 FROM imported WHERE sha256 = ? "
+                      "LIMIT 1", (sha256, sha256)).fetchone() is not None
+
+
 _NUMBER_SYMBOL = re.compile(r"^\s*(\d+)\s*/\s*(\S+)\s*$")
 
 

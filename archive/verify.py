@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .home import Archive
-from .importing import check_imported_files, imported_hashes
+from .pdf_copies import missing_pdfs
+from .records import names_file
 from .register import NumberRegister
 from .store import HASH, sha256_file
 
@@ -45,11 +46,9 @@ def verify(archive: Archive) -> VerifyReport:
         names = {r["id"]: f"{r['number_symbol']} (id {r['id']}, {r['year']})"
                  for r in db.execute("SELECT id, number_symbol, year FROM documents")}
         report.documents = len(names)
-        files = db.execute("SELECT document_id, role, sha256, size FROM files ORDER BY document_id, role").fetchall()
         _check_numbers(db, report)
         _check_documents(db, names, report)
-        referenced = _check_files(archive, files, names, report)
-        referenced |= check_imported_files(archive, db, report.problems)
+        referenced = _check_files(archive, _stored_files(db, names), report)
     _check_unreferenced(archive, referenced, report)
     report.seconds = time.perf_counter() - started
     return report
@@ -68,10 +67,10 @@ def _check_numbers(db, report: VerifyReport) -> None:
 
 def _check_documents(db, names: dict[int, str], report: VerifyReport) -> None:
     with_docx = {r[0] for r in db.execute("SELECT document_id FROM files WHERE role = 'docx'")}
-    with_pdf = {r[0] for r in db.execute("SELECT document_id FROM files WHERE role = 'pdf'")}
+    without_pdf = set(missing_pdfs(db))
     audited = {r[0] for r in db.execute("SELECT document_id FROM audit WHERE action = 'issue'")}
     relations = {r["document_id"]: r["relation"] for r in db.execute("SELECT document_id, relation FROM relations")}
-    for row in db.execute("SELECT id, status, pdf_wanted FROM documents ORDER BY id"):
+    for row in db.execute("SELECT id, status FROM documents ORDER BY id"):
         name = names[row["id"]]
         if row["id"] not in with_docx:
             report.problems.append(f"{name}: no DOCX file recorded")
@@ -80,26 +79,34 @@ def _check_documents(db, names: dict[int, str], report: VerifyReport) -> None:
         expected = relations.get(row["id"], "issued")
         if row["status"] != expected:
             report.problems.append(f"{name}: status is {row['status']!r} but the relations say {expected!r}")
-        if row["pdf_wanted"] and row["id"] not in with_pdf:
+        if row["id"] in without_pdf:
             report.warnings.append(f"{name}: PDF missing (its conversion failed or was interrupted): "
                                    f"run `docgen pdf {row['id']}`")
 
 
-def _check_files(archive: Archive, files, names: dict[int, str], report: VerifyReport) -> set[str]:
+def _stored_files(db, names: dict[int, str]) -> list[tuple[str, str, int]]:
+    """(what, sha256, size) of every file a row names: issued DOCX and PDF, imported originals."""
+    files = [(f"{names.get(r['document_id'], 'document id %d' % r['document_id'])}: {r['role'].upper()} file",
+              r["sha256"], r["size"])
+             for r in db.execute("SELECT document_id, role, sha256, size FROM files ORDER BY document_id, role")]
+    files += [(f"imported i{r['id']} ({r['file_name']}): original", r["sha256"], r["size"])
+              for r in db.execute("SELECT id, file_name, sha256, size FROM imported ORDER BY id")]
+    return files
+
+
+def _check_files(archive: Archive, files: list[tuple[str, str, int]], report: VerifyReport) -> set[str]:
     referenced = set()
-    for row in files:
-        sha = row["sha256"]
+    for what, sha, size in files:
         referenced.add(sha)
-        what = f"{names.get(row['document_id'], 'document id %d' % row['document_id'])}: {row['role'].upper()}"
         path = archive.store.locate(sha)  # staging too: a concurrent issue may not have published yet
         if path is None:
-            report.problems.append(f"{what} file missing from the store ({archive.store.path(sha)})")
+            report.problems.append(f"{what} missing from the store ({archive.store.path(sha)})")
             continue
         report.files += 1
-        size = path.stat().st_size
-        report.bytes_hashed += size
-        if size != row["size"] or sha256_file(path) != sha:
-            report.problems.append(f"{what} file is corrupted: its SHA-256 no longer matches ({path}); "
+        found = path.stat().st_size
+        report.bytes_hashed += found
+        if found != size or sha256_file(path) != sha:
+            report.problems.append(f"{what} is corrupted: its SHA-256 no longer matches ({path}); "
                                    "restore it from a backup")
     return referenced
 
@@ -108,14 +115,9 @@ def _check_unreferenced(archive: Archive, referenced: set[str], report: VerifyRe
     for path in archive.store.walk():
         if not (HASH.match(path.name) and path.parent.name == path.name[:2]):
             report.problems.append(f"{path}: not a store file (the store holds only files named by their SHA-256)")
-        elif path.name not in referenced and not _referenced_now(archive, path.name):
+        # Not in our snapshot, but perhaps committed since by a concurrent writer.
+        elif path.name not in referenced and not names_file(archive.db, path.name):
             report.problems.append(f"{path}: file in the store that no document names")
-
-
-def _referenced_now(archive: Archive, sha: str) -> bool:
-    """Committed after our snapshot by a concurrent writer?"""
-    return (archive.db.execute("SELECT 1 FROM files WHERE sha256 = ? LIMIT 1", (sha,)).fetchone() is not None
-            or sha in imported_hashes(archive.db))
 
 
 def _ranges(numbers: list[int]) -> str:
