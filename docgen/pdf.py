@@ -1,4 +1,8 @@
-"""PDF through LibreOffice headless: one start for a whole batch of documents."""
+"""LibreOffice headless: one start for a whole batch of documents.
+
+DOCX to PDF for every document we render, and Word 97-2003 .doc to DOCX for importing
+old files; either way the batch costs one LibreOffice start, not one per document.
+"""
 
 from __future__ import annotations
 
@@ -66,25 +70,38 @@ def convert_to_pdf(docx_files: list[str | Path], out_dir: str | Path | None = No
     Each PDF is written next to its .docx (or into `out_dir`) with the same stem, and
     the list of PDF paths is returned in the input order.
     """
-    sources = [Path(p).resolve() for p in docx_files]
+    return [pdf for pdf in convert(docx_files, "pdf", out_dir, timeout=timeout) if pdf is not None]
+
+
+def convert(files: list[str | Path], to: str, out_dir: str | Path | None = None, *,
+            timeout: float | None = None, skip_failures: bool = False) -> list[Path | None]:
+    """Convert every file to format `to` ("pdf", "docx") with a single LibreOffice start.
+
+    Results are named like their source, next to it or in `out_dir`, in the input order.
+    A file LibreOffice could not convert raises ConversionError, or with `skip_failures`
+    stands as None in the list (so one bad file among many imports does not stop the rest).
+    """
+    sources = [Path(p).resolve() for p in files]
     if not sources:
         return []
     for src in sources:
         if not src.is_file():
             raise ConversionError(f"{src}: file not found")
     soffice = find_soffice()
-    targets = [(Path(out_dir) if out_dir else src.parent) / (src.stem + ".pdf") for src in sources]
-    with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp, _profile() as profile:
+    # Named by position in the batch: sources from different folders may share a name.
+    targets = [(Path(out_dir) if out_dir else src.parent) / f"{src.stem}.{to}" for src in sources]
+    if len(set(targets)) < len(targets):
+        targets = [target.with_name(f"{index:05d}-{target.name}") for index, target in enumerate(targets)]
+    with tempfile.TemporaryDirectory(prefix="docgen-convert-") as tmp, _profile() as profile:
         work = Path(tmp)
-        # Numbered copies: inputs from different folders may share a name.
         inputs = []
         for index, src in enumerate(sources):
-            link = work / f"{index:05d}.docx"
+            link = work / f"{index:05d}{src.suffix.lower()}"
             os.symlink(src, link)
             inputs.append(link)
         command = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
                    f"-env:UserInstallation={profile.as_uri()}",
-                   "--convert-to", "pdf", "--outdir", str(work / "out"), *map(str, inputs)]
+                   "--convert-to", to, "--outdir", str(work / "out"), *map(str, inputs)]
         try:
             result = subprocess.run(command, capture_output=True, text=True,
                                     timeout=timeout or 60 + 10 * len(inputs))
@@ -92,11 +109,16 @@ def convert_to_pdf(docx_files: list[str | Path], out_dir: str | Path | None = No
             raise ConversionError(f"LibreOffice did not finish converting {len(inputs)} file(s) in time") from None
         except OSError as exc:
             raise ConversionError(f"could not start LibreOffice ({soffice}): {exc}") from None
+        results: list[Path | None] = []
         for index, (src, target) in enumerate(zip(sources, targets)):
-            produced = work / "out" / f"{index:05d}.pdf"
+            produced = work / "out" / f"{index:05d}.{to}"
             if not produced.is_file():
+                if skip_failures:
+                    results.append(None)
+                    continue
                 detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-                raise ConversionError(f"{src}: LibreOffice produced no PDF ({detail[0]})")
+                raise ConversionError(f"{src}: LibreOffice produced no {to.upper()} ({detail[0]})")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(produced), target)
-    return targets
+            results.append(target)
+    return results

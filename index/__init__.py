@@ -13,7 +13,7 @@ The index lives in HOME/index/ and is derived: `rebuild` recreates it from the a
 """
 
 from .analysis import fold, symbol_key
-from .extract import ExtractError, Extracted, extract
+from .extract import ExtractError, Extracted, extract, extract_files
 from .importer import ImportReport, import_files, parse_overrides
 from .maintenance import ArchiveIndexer, CheckReport, check, index_documents, rebuild
 from .recognize import Recognized, recognize
@@ -25,6 +25,7 @@ from .writer import IndexBusy
 
 __all__ = [
     "ArchiveIndexer", "CheckReport", "Entry", "ExtractError", "Extracted", "Filters", "Hit", "ImportReport",
-    "IndexBusy", "Recognized", "SearchIndex", "SearchIndexError", "SearchResults", "check", "extract", "fold",
+    "IndexBusy", "Recognized", "SearchIndex", "SearchIndexError", "SearchResults", "check", "extract",
+    "extract_files", "fold",
     "import_files", "index_documents", "parse_overrides", "rebuild", "recognize", "symbol_key",
 ]

@@ -8,15 +8,16 @@ fonts, else by the look of the text.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from docgen.errors import DocgenError
+from docgen.errors import ConversionError, DocgenError
+from docgen.pdf import convert
 from docgen.vietnamese import nfc
 
 from . import tcvn3
@@ -37,8 +38,31 @@ class Extracted:
     pages: int | None = None
 
 
-def extract(path: str | Path, *, suffix: str | None = None) -> Extracted:
-    """The text of `path`, read as its extension says (or as `suffix`, for store files named by hash)."""
+def extract_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Extracted | ExtractError]]:
+    """The text of each file, or why it cannot be read; the .doc files among them go through
+    one LibreOffice start for all, not one each."""
+    paths = [Path(p) for p in paths]
+    docs = [p for p in dict.fromkeys(paths) if p.suffix.lower() == ".doc" and p.is_file()]
+    with tempfile.TemporaryDirectory(prefix="docgen-doc-") as tmp:
+        try:
+            copies = _as_docx(docs, Path(tmp)) if docs else {}
+        except ExtractError as exc:
+            copies = {doc: exc for doc in docs}
+        for path in paths:
+            try:
+                copy = copies.get(path)
+                if isinstance(copy, ExtractError):
+                    raise ExtractError(f"{path}: {copy}")
+                yield path, extract(path, docx_copy=copy) if path in copies else extract(path)
+            except ExtractError as exc:
+                yield path, exc
+
+
+def extract(path: str | Path, *, suffix: str | None = None, docx_copy: Path | None = None) -> Extracted:
+    """The text of `path`, read as its extension says (or as `suffix`, for store files named by hash).
+
+    A .doc is read through LibreOffice's .docx copy of it: `docx_copy` when the caller made
+    it (extract_files, for a batch), else one made here."""
     path = Path(path)
     suffix = (suffix or path.suffix).lower()
     if suffix not in FORMATS:
@@ -52,7 +76,7 @@ def extract(path: str | Path, *, suffix: str | None = None) -> Extracted:
         elif suffix == ".pdf":
             result = _pdf(path)
         elif suffix == ".doc":
-            result = _doc(path)
+            result = _doc(path, docx_copy)
         else:
             result = _txt(path)
     except ExtractError:
@@ -174,26 +198,24 @@ def _pdf(path: Path) -> Extracted:
 # -- .doc -----------------------------------------------------------------------------------
 
 
-def _doc(path: Path) -> Extracted:
-    """Word 97-2003: LibreOffice converts it to .docx (fonts kept, so .Vn text is found)."""
-    from docgen.pdf import _profile, find_soffice
+def _as_docx(docs: list[Path], folder: Path) -> dict[Path, Path | ExtractError]:
+    """Word 97-2003 files as .docx (fonts kept, so .Vn text is found), one LibreOffice start."""
+    try:
+        copies = convert(docs, "docx", folder, skip_failures=True)
+    except ConversionError as exc:
+        raise ExtractError(str(exc)) from None
+    return {doc: copy or ExtractError(f"{doc}: LibreOffice could not read it as a Word document")
+            for doc, copy in zip(docs, copies)}
 
-    soffice = find_soffice()
-    with tempfile.TemporaryDirectory(prefix="docgen-doc-") as tmp, _profile() as profile:
-        source = Path(tmp) / "source.doc"
-        source.write_bytes(path.read_bytes())
-        command = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={profile.as_uri()}",
-                   "--convert-to", "docx", "--outdir", str(Path(tmp) / "out"), str(source)]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-        except subprocess.TimeoutExpired:
-            raise ExtractError(f"{path}: LibreOffice did not finish reading it in 120 s") from None
-        converted = Path(tmp) / "out" / "source.docx"
-        if not converted.is_file():
-            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise ExtractError(f"{path}: LibreOffice could not read it as a Word document ({detail[0]})")
-        extracted = _docx(converted)
+
+def _doc(path: Path, docx_copy: Path | None) -> Extracted:
+    if docx_copy is None:
+        with tempfile.TemporaryDirectory(prefix="docgen-doc-") as tmp:
+            copy = _as_docx([path], Path(tmp))[path]
+            if isinstance(copy, ExtractError):
+                raise copy
+            return _doc(path, copy)
+    extracted = _docx(docx_copy)
     extracted.format = "doc"
     return extracted
 

@@ -18,7 +18,7 @@ from docgen.errors import DocgenError
 from docgen.kinds import KINDS
 from docgen.vietnamese import nfc, parse_date
 
-from .extract import ExtractError, extract
+from .extract import extract_files
 from .recognize import recognize
 
 SETTABLE = ("kind", "type_name", "number_symbol", "subject", "date", "place", "agency", "parent_agency",
@@ -70,11 +70,9 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
 
     report = ImportReport()
     overrides = overrides or {}
-    for done, path in enumerate(paths, 1):
-        try:
-            extracted = extract(path)
-        except (ExtractError, DocgenError) as exc:
-            report.skipped.append({"file": str(path), "reason": str(exc)})
+    for done, (path, extracted) in enumerate(extract_files(paths), 1):
+        if isinstance(extracted, DocgenError):
+            report.skipped.append({"file": str(path), "reason": str(extracted)})
             _tick(progress, done, len(paths))
             continue
         found = recognize(extracted.text)

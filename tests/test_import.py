@@ -159,14 +159,20 @@ def test_vn_font_docx_is_converted_by_its_fonts(archive, tmp_path):
     assert SearchIndex.of_archive(archive).search("hoi thi giao vien day gioi 2004-2005").hits[0].id == "i1"
 
 
-def test_doc_is_read_through_libreoffice(rendered_examples, soffice, archive, tmp_path):
+def test_doc_is_read_through_libreoffice(rendered_examples, soffice, archive, tmp_path, monkeypatch):
     subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(rendered_examples["quyet_dinh_khen_thuong"])],
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(rendered_examples["quyet_dinh_khen_thuong"]),
+                    str(rendered_examples["ke_hoach"])],
                    check=True, capture_output=True, timeout=180)
-    report = import_files(archive, [tmp_path / "quyet_dinh_khen_thuong.doc"])
+    starts = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda command, *a, **k: starts.append(command[0]) or real_run(command, *a, **k))
+    report = import_files(archive, [tmp_path / "quyet_dinh_khen_thuong.doc", tmp_path / "ke_hoach.doc"])
     assert not report.skipped, report.skipped
+    assert len(starts) == 1  # one LibreOffice start for every .doc of the run
     item = report.imported[0]
     assert (item["format"], item["kind"], item["number_symbol"]) == ("doc", "quyet_dinh_khen_thuong", "05/QĐ-SGD&ĐT")
+    assert [i["kind"] for i in report.imported] == ["quyet_dinh_khen_thuong", "ke_hoach"]
 
 
 def test_unreadable_files_are_reported_and_skipped(archive, tmp_path, rendered_examples):
