@@ -97,7 +97,7 @@ def fresh(folder: str | Path) -> SearchIndex:
         for path in folder.iterdir():
             if path.is_dir():
                 shutil.rmtree(path)
-            elif path.name != ".create.lock":
+            elif not path.name.endswith(".lock"):  # lock files others may hold open stay
                 path.unlink()
     store.create(folder)
     return SearchIndex(folder)
