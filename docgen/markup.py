@@ -88,11 +88,6 @@ def parse_inline(text: str, *, bold: bool = False, italic: bool = False) -> list
     return [Span(s.text.translate(_HIDDEN), s.bold, s.italic) for s in spans if s.text]
 
 
-def plain_text(text: str) -> str:
-    """Markup text with the emphasis marks removed."""
-    return "".join(s.text for s in parse_inline(text))
-
-
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 _ITEM = re.compile(r"^([-+])\s+(.*)$")
 # Numbers a clerk may have typed out of habit; the structure numbers headings itself.

@@ -29,10 +29,6 @@ def words(text: str) -> list[str]:
     return [m.group().lower() for m in WORD.finditer(nfc(text))]
 
 
-def has_marks(word: str) -> bool:
-    return fold(word) != word.lower()
-
-
 class VietnameseTokenizer(Tokenizer):
     """Tokens of letters and digits, lower case; with `folded`, marks removed and đ -> d.
 

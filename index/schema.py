@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import fields
@@ -119,9 +119,3 @@ def document_fields(entry: Entry) -> dict[str, Any]:
     if mentioned:
         values["dates"] = " ".join(mentioned)
     return values
-
-
-def entry_as_dict(entry: Entry) -> dict[str, Any]:
-    out = asdict(entry)
-    out["date"] = entry.date.isoformat() if entry.date else None
-    return out

@@ -86,9 +86,6 @@ class SearchIndex:
             self._searcher.close()
             self._searcher = None
 
-    def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.folder.iterdir() if p.is_file())
-
 
 def fresh(folder: str | Path) -> SearchIndex:
     """An empty index in `folder`, whatever was there (another schema version, a damaged index)."""
