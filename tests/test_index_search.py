@@ -7,7 +7,6 @@ One real archive (issued documents, imported ones) with its real Whoosh index; n
 from __future__ import annotations
 
 import datetime as dt
-import os
 import unicodedata
 from pathlib import Path
 
@@ -19,16 +18,11 @@ from index import Filters, SearchIndex, import_files
 
 from .conftest import AGENCY, EXAMPLES, ROOT
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data" / "seeds"
 
 
 def seeds() -> Path:
-    """The seed documents beside the repository (../shared/seeds): required in CI."""
-    if not SEEDS.is_dir():
-        message = f"the seed documents are missing: expected {SEEDS} (shared/ beside the repository)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    """The two real seed documents, kept in the repository (tests/data/seeds)."""
     return SEEDS
 
 
