@@ -7,8 +7,10 @@ old files; either way the batch costs one LibreOffice start, not one per documen
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -31,36 +33,63 @@ def find_soffice() -> str:
 
 def _profile_root() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "docgen" / "libreoffice-profile"
+    return base / "docgen" / "libreoffice"
 
 
 @contextmanager
-def _profile() -> Iterator[Path]:
-    """A LibreOffice user profile for this batch.
+def _profile() -> Iterator[tuple[Path, int | None]]:
+    """A LibreOffice user profile for this batch, and the descriptor of the lock that guards it.
 
-    A profile already set up makes LibreOffice start several times faster, but two
-    instances cannot share one; so take the cached profile when it is free, else a fresh one.
+    A profile already set up makes LibreOffice start several times faster, but two instances
+    must not share one: the second hands its files to the first and waits on it. So the
+    cached profiles each have a lock, which LibreOffice's own processes inherit: a profile is
+    taken only when no process that ran on it is alive, and a busy one means the next
+    profile (made on first use).
     """
     root = _profile_root()
     try:
         root.mkdir(parents=True, exist_ok=True)
-        lock = open(root.with_suffix(".lock"), "w")
     except OSError:
-        lock = None
-    if lock is not None:
+        pass
+    for slot in itertools.count():
+        try:
+            lock = open(root / f"profile-{slot}.lock", "a")
+        except OSError:
+            break
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
         except OSError:
             lock.close()
-            lock = None
-    if lock is not None:
+            break
         try:
-            yield root
+            yield root / f"profile-{slot}", lock.fileno()
         finally:
             lock.close()
         return
     with tempfile.TemporaryDirectory(prefix="docgen-lo-") as tmp:
-        yield Path(tmp)
+        yield Path(tmp), None
+
+
+def _run(command: list[str], timeout: float, lock: int | None) -> subprocess.CompletedProcess:
+    """Run LibreOffice in a process group of its own; on timeout (or any interruption) the whole
+    group is killed, soffice.bin included, not only the launcher."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True, pass_fds=() if lock is None else (lock,))
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except BaseException:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def convert_to_pdf(docx_files: list[str | Path], out_dir: str | Path | None = None,
@@ -92,7 +121,7 @@ def convert(files: list[str | Path], to: str, out_dir: str | Path | None = None,
     targets = [(Path(out_dir) if out_dir else src.parent) / f"{src.stem}.{to}" for src in sources]
     if len(set(targets)) < len(targets):
         targets = [target.with_name(f"{index:05d}-{target.name}") for index, target in enumerate(targets)]
-    with tempfile.TemporaryDirectory(prefix="docgen-convert-") as tmp, _profile() as profile:
+    with tempfile.TemporaryDirectory(prefix="docgen-convert-") as tmp, _profile() as (profile, lock):
         work = Path(tmp)
         inputs = []
         for index, src in enumerate(sources):
@@ -103,9 +132,10 @@ def convert(files: list[str | Path], to: str, out_dir: str | Path | None = None,
                    f"-env:UserInstallation={profile.as_uri()}",
                    "--convert-to", to, "--outdir", str(work / "out"), *map(str, inputs)]
         try:
-            result = subprocess.run(command, capture_output=True, text=True,
-                                    timeout=timeout or 60 + 10 * len(inputs))
+            result = _run(command, timeout or 60 + 10 * len(inputs), lock)
         except subprocess.TimeoutExpired:
+            # Killed mid-run, the profile may be half written: the next run makes a new one.
+            shutil.rmtree(profile, ignore_errors=True)
             raise ConversionError(f"LibreOffice did not finish converting {len(inputs)} file(s) in time") from None
         except OSError as exc:
             raise ConversionError(f"could not start LibreOffice ({soffice}): {exc}") from None

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
+from pathlib import Path
 
+import docx
 import pytest
 from pypdf import PdfReader
 
 import docgen
 from docgen.errors import ConversionError
+from docgen.pdf import _profile
 
 
 def pdf_text(path) -> str:
@@ -57,13 +60,13 @@ def test_no_page_number_on_the_first_page_and_numbers_after(example_pdfs):
 
 def test_one_libreoffice_start_per_batch(rendered_examples, soffice, tmp_path, monkeypatch):
     starts = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
-    def counting_run(command, *args, **kwargs):
+    def counting_popen(command, *args, **kwargs):
         starts.append(command[0])
-        return real_run(command, *args, **kwargs)
+        return real_popen(command, *args, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", counting_run)
+    monkeypatch.setattr(subprocess, "Popen", counting_popen)
     pdfs = docgen.convert_to_pdf(list(rendered_examples.values()), out_dir=tmp_path)
     assert len(starts) == 1
     assert all(p.is_file() and p.parent == tmp_path for p in pdfs)
@@ -79,3 +82,56 @@ def _kind_and_path(stem):
     from docgen.catalog import example_files
 
     return next((kind, path) for kind, path in example_files() if path.stem == stem)
+
+
+def _live_processes_naming(text: str) -> list[str]:
+    """Processes still running (not zombies) whose command line contains `text`, read from /proc."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in command and state != "Z":
+            found.append(f"{proc.name}: {command}")
+    return found
+
+
+def _long_table(path: Path, rows: int) -> Path:
+    """A .docx LibreOffice needs many seconds for (a 3000-row table: about 20 s here)."""
+    document = docx.Document()
+    table = document.add_table(rows=rows, cols=4)
+    for number, row in enumerate(table.rows):
+        for cell in row.cells:
+            cell.text = f"Nguyễn Văn {number}"
+    document.save(path)
+    return path
+
+
+def test_a_timed_out_conversion_leaves_nothing_running_and_the_next_one_works(
+        rendered_examples, soffice, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the profiles, so their processes are found
+    with pytest.raises(ConversionError, match="in time"):
+        docgen.convert_to_pdf([_long_table(tmp_path / "long.docx", 3000)], tmp_path / "out", timeout=3)
+    assert _live_processes_naming(str(tmp_path)) == []
+    pdf = docgen.convert_to_pdf([rendered_examples["to_trinh"]], tmp_path / "out")[0]
+    assert "TỜ TRÌNH" in pdf_text(pdf)
+    assert _live_processes_naming(str(tmp_path)) == []
+
+
+def test_a_profile_a_live_process_holds_is_never_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with _profile() as (first, lock):
+        # Like a LibreOffice that outlived its run: it inherited the profile's lock.
+        survivor = subprocess.Popen(["sleep", "60"], pass_fds=(lock,))
+    try:
+        with _profile() as (second, _):
+            assert second != first
+    finally:
+        survivor.kill()
+        survivor.wait()
+    with _profile() as (third, _):
+        assert third == first
