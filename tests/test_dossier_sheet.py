@@ -232,3 +232,30 @@ def test_earlier_titles_columns_are_read_as_years(tmp_path):
     ]})
     (fault,) = faults_of(path)
     assert (fault.row, fault.column) == (3, "G") and "2022-2023" in fault.message
+
+
+def test_cells_merged_down_over_several_nominees_are_read_for_each(tmp_path):
+    path = tmp_path / "merged.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["STT", "Họ và tên", "Loại", "Ngày sinh", "Giới tính", "Chức vụ", "Đơn vị", "Hình thức đề nghị",
+                  "Số phiếu", None])
+    sheet.append([None, None, None, None, None, None, None, None, "Đồng ý", "Tổng số"])
+    for column in "ABCDEFGH":  # the two header rows merged, as offices make them
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("I1:J1")
+    sheet.append(["I", "CÁ NHÂN"])
+    sheet.merge_cells("B3:J3")
+    sheet.append([1, "Hoàng Thị Lan", "Cá nhân", "12/03/1980", "Nữ", "Giáo viên", "Trường THCS Hợp Giang",
+                  "Bằng khen của Bộ trưởng Bộ GD&ĐT", 9, 11])
+    sheet.append([2, "Nông Văn Tú", "Cá nhân", "01/01/1979", "Nam", "Giáo viên"])
+    sheet.append([3, "Lục Thị Mai", "Cá nhân", "05/05/1985", "Nữ", "Giáo viên"])
+    for column in "GHIJ":  # one unit, award and vote for the three teachers
+        sheet.merge_cells(f"{column}4:{column}6")
+    workbook.save(path)
+    entries = read(path).entries
+    assert [(e.name, e.unit, e.votes, e.votes_counted) for e in entries] == [
+        ("Hoàng Thị Lan", "Trường THCS Hợp Giang", 9, 11),
+        ("Nông Văn Tú", "Trường THCS Hợp Giang", 9, 11),
+        ("Lục Thị Mai", "Trường THCS Hợp Giang", 9, 11)]
+    assert len({e.award for e in entries}) == 1 and entries[0].award

@@ -5,18 +5,38 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from ..errors import DataError
 from ..vietnamese import nfc
+
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 @dataclass
 class Grid:
     name: str | None  # the sheet's name; None for a .csv
     rows: list[list[Any]]  # row 1 of the file is rows[0]; strings NFC, empty cells None
+    # Merged cells as (first row, first column, last row, last column), counted from 0; the
+    # value stands in the first cell only, as the file has it.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def spread_merged_down(self, start: int) -> None:
+        """Give every cell of a range merged over several rows, from row `start` on, the range's value:
+        a unit or a vote merged down over three nominees belongs to each of them. Ranges within
+        one row (a section title, a header over two columns) keep their value in the first cell."""
+        for top, left, bottom, right in self.merged:
+            if top < start or bottom == top or top >= len(self.rows):
+                continue
+            value = self.rows[top][left] if left < len(self.rows[top]) else None
+            for row in self.rows[top:bottom + 1]:
+                row.extend([None] * (right + 1 - len(row)))
+                row[left:right + 1] = [value] * (right + 1 - left)
 
 
 def read_grids(path: str | Path) -> list[Grid]:
@@ -55,10 +75,25 @@ def _read_xlsx(path: Path) -> list[Grid]:
             # Some programs write a wrong size into the file; read every row there is instead.
             sheet.reset_dimensions()
             rows = [[_clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            grids.append(Grid(sheet.title, rows))
+            grids.append(Grid(sheet.title, rows, _merged_ranges(sheet)))
         return grids
     finally:
         workbook.close()
+
+
+def _merged_ranges(sheet) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges, read from its XML: openpyxl's read-only sheets do not give them."""
+    from openpyxl.utils.cell import range_boundaries
+
+    merged = []
+    tags = (f"{{{SHEET_NS}}}row", f"{{{SHEET_NS}}}mergeCell")
+    with sheet._get_source() as source:
+        for _, element in etree.iterparse(source, tag=tags, resolve_entities=False, no_network=True):
+            if element.tag == tags[1]:
+                left, top, right, bottom = range_boundaries(element.get("ref"))
+                merged.append((top - 1, left - 1, bottom - 1, right - 1))
+            element.clear(keep_tail=False)
+    return merged
 
 
 def _read_csv(path: Path) -> list[list[Any]]:

@@ -127,6 +127,7 @@ class _Reader:
             return
         self.found_table = True
         header_row, columns, data_start = found
+        grid.spread_merged_down(data_start)
         sheet = _Sheet(self, grid, header_row, columns)
         sheet.read(data_start)
 
