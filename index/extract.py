@@ -8,6 +8,7 @@ fonts, else by the look of the text.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,8 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import ConversionError, DocgenError
+from docgen.limits import (IMPORT_FILE_MAX_BYTES, IMPORT_PART_MAX_BYTES, IMPORT_PART_MAX_RATIO,
+                           IMPORT_PART_RATIO_FROM_BYTES, MB)
 from docgen.pdf import convert
 from docgen.vietnamese import nfc
 
@@ -42,20 +45,71 @@ def extract_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Extracted
     """The text of each file, or why it cannot be read; the .doc files among them go through
     one LibreOffice start for all, not one each."""
     paths = [Path(p) for p in paths]
-    docs = [p for p in dict.fromkeys(paths) if p.suffix.lower() == ".doc" and p.is_file()]
+    copies: dict[Path, Path | ExtractError] = {}
+    docs = []
+    for doc in dict.fromkeys(p for p in paths if p.suffix.lower() == ".doc" and p.is_file()):
+        try:
+            check_content(doc, ".doc")
+            docs.append(doc)
+        except ExtractError as exc:
+            copies[doc] = exc
     with tempfile.TemporaryDirectory(prefix="docgen-doc-") as tmp:
         try:
-            copies = _as_docx(docs, Path(tmp)) if docs else {}
+            copies.update(_as_docx(docs, Path(tmp)) if docs else {})
         except ExtractError as exc:
-            copies = {doc: exc for doc in docs}
+            copies.update({doc: ExtractError(f"{doc}: {exc}") for doc in docs})
         for path in paths:
             try:
                 copy = copies.get(path)
                 if isinstance(copy, ExtractError):
-                    raise ExtractError(f"{path}: {copy}")
+                    raise copy
                 yield path, extract(path, docx_copy=copy) if path in copies else extract(path)
             except ExtractError as exc:
                 yield path, exc
+            except MemoryError:
+                yield path, ExtractError(f"{path}: too large to read in memory")
+
+
+# What a file is by its first bytes, so that a .doc that is really a web page never reaches
+# LibreOffice (which would fetch what the page links to).
+_SIGNATURES = ((b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2"),
+               (b"{\\rtf", "RTF"))
+_MARKUP = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|img)\b", re.I | re.S)
+_EXPECTED = {".pdf": ("PDF", "not a PDF"), ".docx": ("ZIP", "not a .docx (Word 2007 or later) file"),
+             ".doc": ("OLE2", "not a Word 97-2003 file")}
+_SEEN_AS = {"PDF": "a PDF", "ZIP": "a zip package (.docx, .xlsx, .odt?)", "OLE2": "a Word 97-2003 or other Office file",
+            "RTF": "RTF (Rich Text Format): save it as .docx", "HTML": "HTML, a web page",
+            "XML": "XML", "text": "plain text", "data": "unrecognised data"}
+
+
+def content_type(head: bytes) -> str:
+    """"PDF", "ZIP", "OLE2", "RTF", "HTML", "XML", "text" or "data", from a file's first kilobytes."""
+    body = head.removeprefix(b"\xef\xbb\xbf")
+    if b"%PDF-" in head[:1024]:  # readers accept the header anywhere in the first kilobyte
+        return "PDF"
+    for magic, name in _SIGNATURES:
+        if body.startswith(magic):
+            return name
+    if _MARKUP.match(body):
+        return "HTML"
+    if body.lstrip().startswith(b"<"):
+        return "XML"
+    return "text" if b"\0" not in body else "data"
+
+
+def check_content(path: Path, suffix: str) -> None:
+    """Refuse a file bigger than imports take, or whose content is not what its extension says."""
+    size = path.stat().st_size
+    if size > IMPORT_FILE_MAX_BYTES:
+        raise ExtractError(f"{path}: {size / MB:.0f} MB, more than the {IMPORT_FILE_MAX_BYTES // MB} MB "
+                           "an imported file may have")
+    if suffix not in _EXPECTED:
+        return
+    with open(path, "rb") as file:
+        found = content_type(file.read(4096))
+    expected, wrong = _EXPECTED[suffix]
+    if found != expected:
+        raise ExtractError(f"{path}: {wrong}: its content is {_SEEN_AS[found]}")
 
 
 def extract(path: str | Path, *, suffix: str | None = None, docx_copy: Path | None = None) -> Extracted:
@@ -70,6 +124,7 @@ def extract(path: str | Path, *, suffix: str | None = None, docx_copy: Path | No
                            f"give {', '.join(FORMATS)}")
     if not path.is_file():
         raise ExtractError(f"{path}: file not found")
+    check_content(path, suffix)
     try:
         if suffix == ".docx":
             result = _docx(path)
@@ -128,10 +183,25 @@ def _font_name(fonts) -> str | None:
     return fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi")
 
 
+def _part(package: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """One part of a package, refused before it is unpacked if it would be too big or inflate like a
+    zip bomb. (zipfile never gives more than the size the package declares, so checking that is enough.)"""
+    info = package.getinfo(name)
+    if info.file_size > IMPORT_PART_MAX_BYTES:
+        raise ExtractError(f"{path}: {name} unpacks to {info.file_size / MB:.0f} MB, more than the "
+                           f"{IMPORT_PART_MAX_BYTES // MB} MB a part of an imported document may have")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > IMPORT_PART_RATIO_FROM_BYTES and ratio > IMPORT_PART_MAX_RATIO:
+        raise ExtractError(f"{path}: {name} would inflate {ratio:.0f} times, from {info.compress_size / 1024:.0f} kB "
+                           f"to {info.file_size / MB:.0f} MB (a document packs at most about "
+                           f"{IMPORT_PART_MAX_RATIO} times): not read")
+    return package.read(name)
+
+
 def _docx(path: Path) -> Extracted:
     with zipfile.ZipFile(path) as package:
-        document = etree.fromstring(package.read("word/document.xml"))
-        styles = package.read("word/styles.xml") if "word/styles.xml" in package.namelist() else None
+        document = etree.fromstring(_part(package, "word/document.xml", path))
+        styles = _part(package, "word/styles.xml", path) if "word/styles.xml" in package.namelist() else None
     fonts = _Fonts(styles)
     lines: list[str] = []
     legacy = [False]
@@ -183,14 +253,16 @@ def _paragraph(p, fonts: _Fonts, legacy: list[bool]) -> str:
 
 def _pdf(path: Path) -> Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
             raise ExtractError(f"{path}: the PDF is encrypted: give an unprotected copy")
         pages = [page.extract_text() or "" for page in reader.pages]
-    except PdfReadError as exc:
+    except LimitReachedError as exc:
+        raise ExtractError(f"{path}: the PDF goes over a reading limit, a stream that unpacks too far ({exc})") from None
+    except PyPdfError as exc:
         raise ExtractError(f"{path}: not a readable PDF ({exc})") from None
     return Extracted("\n".join(pages), "pdf", pages=len(pages))
 

@@ -9,6 +9,7 @@ before anything is stored.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,12 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
 
     report = ImportReport()
     overrides = overrides or {}
-    for done, (path, extracted) in enumerate(extract_files(paths), 1):
+    refused = {path: reason for path in paths if (reason := refused_name(path))}
+    for done, path in enumerate(refused, 1):
+        report.skipped.append({"file": shown(path), "reason": refused[path]})
+        _tick(progress, done, len(paths))
+    accepted = [path for path in paths if path not in refused]
+    for done, (path, extracted) in enumerate(extract_files(accepted), len(refused) + 1):
         if isinstance(extracted, DocgenError):
             report.skipped.append({"file": str(path), "reason": str(extracted)})
             _tick(progress, done, len(paths))
@@ -101,6 +107,33 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
             report.warnings.append(f"{len(report.imported)} document(s) imported but not indexed ({exc}): "
                                    "run `docgen index rebuild`")
     return report
+
+
+# Characters a file name may not have: controls (a newline forges a line of output, ESC drives the
+# terminal), undecodable bytes, line and paragraph separators, and the bidirectional overrides that
+# make a name read differently from what it is.
+_BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_CONTROLS
+
+
+def shown(path: Path) -> str:
+    """A file name as it may be printed: control characters written out as escapes (\\x1b, \\n)."""
+    return "".join(repr(char)[1:-1] if _is_control(char) else char for char in str(path))
+
+
+def refused_name(path: Path) -> str | None:
+    """Why a file is not imported whatever it holds: a symbolic link (it would import what it points
+    to, e.g. /etc/shadow) or a name with control characters; else None."""
+    controls = sorted({repr(char)[1:-1] for char in str(path) if _is_control(char)})
+    if controls:
+        return (f"{shown(path)}: the file name has control characters or bytes that are not UTF-8 "
+                f"({', '.join(controls)}): rename the file")
+    if path.is_symlink():
+        return f"{path}: a symbolic link, not imported: give the file itself"
+    return None
 
 
 def _tick(progress, done: int, total: int) -> None:

@@ -5,9 +5,13 @@ unreadable files skipped, originals stored unchanged, and the archive still veri
 from __future__ import annotations
 
 import hashlib
+import http.server
 import json
 import subprocess
 import sys
+import threading
+import zipfile
+import zlib
 
 import docx
 import pytest
@@ -18,6 +22,7 @@ from archive import Archive, backup, restore, verify
 from archive.importing import list_imported
 from docgen.catalog import example_files
 from index import SearchIndex, check, extract, import_files, parse_overrides, recognize
+from index.importer import shown
 from index.tcvn3 import from_unicode, looks_like_tcvn3, to_unicode
 
 from .conftest import AGENCY, ROOT
@@ -164,15 +169,25 @@ def test_doc_is_read_through_libreoffice(rendered_examples, soffice, archive, tm
                     "--convert-to", "doc", "--outdir", str(tmp_path), str(rendered_examples["quyet_dinh_khen_thuong"]),
                     str(rendered_examples["ke_hoach"])],
                    check=True, capture_output=True, timeout=180)
-    starts = []
-    real_run = subprocess.run
-    monkeypatch.setattr(subprocess, "run", lambda command, *a, **k: starts.append(command[0]) or real_run(command, *a, **k))
+    starts = _count_libreoffice_starts(monkeypatch)
     report = import_files(archive, [tmp_path / "quyet_dinh_khen_thuong.doc", tmp_path / "ke_hoach.doc"])
     assert not report.skipped, report.skipped
     assert len(starts) == 1  # one LibreOffice start for every .doc of the run
     item = report.imported[0]
     assert (item["format"], item["kind"], item["number_symbol"]) == ("doc", "quyet_dinh_khen_thuong", "05/QĐ-SGD&ĐT")
     assert [i["kind"] for i in report.imported] == ["quyet_dinh_khen_thuong", "ke_hoach"]
+
+
+def _count_libreoffice_starts(monkeypatch) -> list[str]:
+    starts = []
+    real_popen = subprocess.Popen
+
+    def counting_popen(command, *args, **kwargs):
+        starts.append(command[0])
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", counting_popen)
+    return starts
 
 
 def test_unreadable_files_are_reported_and_skipped(archive, tmp_path, rendered_examples):
@@ -241,3 +256,118 @@ def test_backup_carries_imported_originals(archive, tmp_path):
         assert report.ok, report.problems
         copy = list_imported(restored)[0]
         assert open(copy.path, "rb").read() == (seeds() / "002_8eeca81917f3b8cf.txt").read_bytes()
+
+
+# -- hostile files: each skipped with its reason, the rest of the batch imported --------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _inflating_docx(path, unpacked_mb: int):
+    """A .docx of a few kB whose document.xml unpacks to `unpacked_mb` MB of paragraphs."""
+    paragraph = b"<w:p><w:r><w:t>Bom</w:t></w:r></w:p>"
+    chunk = paragraph * (2**20 // len(paragraph))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types '
+                         'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        with package.open("word/document.xml", "w", force_zip64=True) as member:
+            member.write(f'<w:document xmlns:w="{W_NS}"><w:body>'.encode())
+            for _ in range(unpacked_mb):
+                member.write(chunk)
+            member.write(b"</w:body></w:document>")
+    return path
+
+
+def _pdf_with_stream(path, content: bytes):
+    """A one-page PDF whose page content is `content`, Flate-compressed."""
+    stream = zlib.compress(content, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+               b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_docx_that_inflates_far_beyond_its_size_is_skipped_unread(archive, tmp_path):
+    bomb = _inflating_docx(tmp_path / "bomb.docx", 30)
+    assert bomb.stat().st_size < 200_000
+    good = seeds() / "002_8eeca81917f3b8cf.txt"
+    report = import_files(archive, [bomb, good])
+    assert [item["file"] for item in report.imported] == [str(good)]
+    reason = report.skipped[0]["reason"]
+    assert report.skipped[0]["file"] == str(bomb) and "word/document.xml" in reason and "times" in reason
+
+
+def test_a_pdf_stream_bomb_is_skipped_and_the_batch_goes_on(archive, tmp_path):
+    bomb = _pdf_with_stream(tmp_path / "bomb.pdf", b"0 0 m " * (14 * 2**20))  # 84 MB from about 80 kB
+    good = seeds() / "002_8eeca81917f3b8cf.txt"
+    report = import_files(archive, [bomb, good])
+    assert [item["file"] for item in report.imported] == [str(good)]
+    assert report.skipped[0]["file"] == str(bomb) and "limit" in report.skipped[0]["reason"]
+
+
+def test_symlinks_and_control_characters_in_names_are_refused(archive, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    secret = outside / "shadow"
+    secret.write_text("Công văn mật: không được nhập\n", encoding="utf-8")
+    link = tmp_path / "shadow.txt"
+    link.symlink_to(secret)
+    seed_text = (seeds() / "002_8eeca81917f3b8cf.txt").read_bytes()
+    escape = tmp_path / "cong-van\x1b[2J.txt"
+    escape.write_bytes(seed_text)
+    newline = tmp_path / "cong-van\nIMPORTED OK.txt"
+    newline.write_bytes(seed_text)
+    good = tmp_path / "cong-van.txt"
+    good.write_bytes(seed_text)
+    report = import_files(archive, [link, escape, newline, good])
+    assert [item["file"] for item in report.imported] == [str(good)]
+    skipped = {item["file"]: item["reason"] for item in report.skipped}
+    assert "symbolic link" in skipped[str(link)]
+    assert "control character" in skipped[shown(escape)] and "\\x1b" in skipped[shown(escape)]
+    assert "control character" in skipped[shown(newline)] and "\\n" in skipped[shown(newline)]
+    assert all("\x1b" not in line and "\n" not in line for item in report.skipped for line in item.values())
+
+
+def test_file_types_are_checked_by_content_before_libreoffice_sees_them(archive, soffice, tmp_path, monkeypatch):
+    requests = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        html_doc = tmp_path / "cong-van.doc"
+        html_doc.write_text(f'<html><body><img src="http://127.0.0.1:{server.server_port}/seen.png">'
+                            "<p>CÔNG VĂN</p></body></html>", encoding="utf-8")
+        html_docx = tmp_path / "to-trinh.docx"
+        html_docx.write_text("<html><body>TỜ TRÌNH</body></html>", encoding="utf-8")
+        not_pdf = tmp_path / "bao-cao.pdf"
+        not_pdf.write_bytes(b"{\\rtf1 BAO CAO}")
+        starts = _count_libreoffice_starts(monkeypatch)
+        report = import_files(archive, [html_doc, html_docx, not_pdf])
+    finally:
+        server.shutdown()
+    assert not report.imported and starts == [] and requests == []
+    skipped = {item["file"]: item["reason"] for item in report.skipped}
+    assert "not a Word 97-2003 file" in skipped[str(html_doc)] and "HTML" in skipped[str(html_doc)]
+    assert "not a .docx" in skipped[str(html_docx)] and "HTML" in skipped[str(html_docx)]
+    assert "not a PDF" in skipped[str(not_pdf)] and "RTF" in skipped[str(not_pdf)]
