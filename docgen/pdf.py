@@ -73,6 +73,42 @@ def _profile() -> Iterator[tuple[Path, int | None]]:
         yield Path(tmp), None
 
 
+# LibreOffice settings for every conversion (its user profile's registrymodifications.xcu).
+# BlockUntrustedRefererLinks: a document outside the trusted locations (we name none) loads no
+# linked picture or file, neither file:///... nor http://...; the proxy at 127.0.0.1:9 (the
+# discard port, where nothing listens) fails whatever else would go out, like a web page's
+# stylesheet. LibreOffice has no switch to turn its network access off as a whole.
+_OFFLINE_SETTINGS = {
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): "true",
+    ("/org.openoffice.Inet/Settings", "ooInetProxyType"): "2",
+    **{("/org.openoffice.Inet/Settings", f"ooInet{scheme}Proxy{field}"): value
+       for scheme in ("HTTP", "HTTPS", "FTP") for field, value in (("Name", "127.0.0.1"), ("Port", "9"))},
+    ("/org.openoffice.Inet/Settings", "ooInetNoProxy"): "",
+}
+
+
+def _settings_xcu() -> str:
+    items = "".join(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>\n'
+                    for (path, name), value in _OFFLINE_SETTINGS.items())
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            f"{items}</oor:items>\n")
+
+
+def _keep_offline(profile: Path) -> None:
+    """Put the offline settings into the profile, unless LibreOffice kept them from an earlier run."""
+    settings = profile / "user" / "registrymodifications.xcu"
+    try:
+        current = settings.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if all(f'oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value>' in current
+           for (path, name), value in _OFFLINE_SETTINGS.items()):
+        return
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(_settings_xcu(), encoding="utf-8")
+
+
 def _run(command: list[str], timeout: float, lock: int | None) -> subprocess.CompletedProcess:
     """Run LibreOffice in a process group of its own; on timeout (or any interruption) the whole
     group is killed, soffice.bin included, not only the launcher."""
@@ -123,6 +159,7 @@ def convert(files: list[str | Path], to: str, out_dir: str | Path | None = None,
         targets = [target.with_name(f"{index:05d}-{target.name}") for index, target in enumerate(targets)]
     with tempfile.TemporaryDirectory(prefix="docgen-convert-") as tmp, _profile() as (profile, lock):
         work = Path(tmp)
+        _keep_offline(profile)
         inputs = []
         for index, src in enumerate(sources):
             link = work / f"{index:05d}{src.suffix.lower()}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,7 +58,38 @@ def template_path(kind_name: str, template: str | Path | None = None) -> Path:
 
 @lru_cache(maxsize=32)
 def _template_bytes(path: str, mtime_ns: int) -> bytes:
-    return Path(path).read_bytes()
+    blob = Path(path).read_bytes()
+    _refuse_external_relationships(path, blob)
+    return blob
+
+
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def _refuse_external_relationships(path: str, blob: bytes) -> None:
+    """A template may point outside itself only with hyperlinks (text a reader may click). Any
+    other external relationship (a linked picture, an attached template, an OLE link, a frame)
+    makes LibreOffice read a local file or fetch a URL into the document: refused rather than
+    dropped, since a document printed without its picture would not be the office's template."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as package:
+            parts = [(name, package.read(name)) for name in package.namelist() if name.endswith(".rels")]
+    except zipfile.BadZipFile:
+        return  # not a package at all: DocxTemplate says so
+    for name, xml in parts:
+        try:
+            root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            raise TemplateFault(f"{path}: {name} is not readable XML ({exc})") from None
+        for relationship in root.iter(_RELS):
+            if relationship.get("TargetMode") == "External" and relationship.get("Type") != _HYPERLINK:
+                kind = (relationship.get("Type") or "").rsplit("/", 1)[-1] or "unknown"
+                raise TemplateFault(
+                    f"{path}: the template links to something outside itself ({kind} -> "
+                    f"{relationship.get('Target')!r} in {name}), which would be read into every document: "
+                    "insert the picture or file into the template (in Word: Insert > Pictures, without "
+                    "'Link to File') and save it again")
 
 
 def _environment() -> SandboxedEnvironment:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import re
 import subprocess
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from pypdf import PdfReader
 import docgen
 from docgen.errors import ConversionError
 from docgen.pdf import _profile
+
+from .test_render import png, with_linked_images
 
 
 def pdf_text(path) -> str:
@@ -135,3 +139,34 @@ def test_a_profile_a_live_process_holds_is_never_reused(tmp_path, monkeypatch):
         survivor.wait()
     with _profile() as (third, _):
         assert third == first
+
+
+def test_conversions_reach_neither_the_network_nor_local_files_a_document_links(rendered_examples, soffice,
+                                                                                 tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    requests = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(png())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    (tmp_path / "private.png").write_bytes(png())
+    linked = with_linked_images(rendered_examples["to_trinh"], tmp_path / "linked.docx",
+                                [f"http://127.0.0.1:{server.server_port}/tracker.png",
+                                 (tmp_path / "private.png").as_uri()])
+    try:
+        pdf = docgen.convert_to_pdf([linked], tmp_path / "out")[0]
+    finally:
+        server.shutdown()
+    assert requests == []
+    assert "TỜ TRÌNH" in pdf_text(pdf)
+    assert sum(len(page.images) for page in PdfReader(pdf).pages) == 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import struct
 import zipfile
+import zlib
 
 import docx
 import pytest
@@ -210,6 +212,59 @@ def test_an_office_can_supply_its_own_template(tmp_path):
     path = _template_with(tmp_path, "{{ type_name }} (mẫu của Sở)")
     document = open_docx(docgen.render("ke_hoach", PLAN, template=path))
     assert document.paragraphs[0].text == "KẾ HOẠCH (mẫu của Sở)"
+
+
+def png(width: int = 16, height: int = 16) -> bytes:
+    """A small red PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    pixels = b"".join(b"\0" + b"\xff\0\0" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b""))
+
+
+def with_linked_images(source, out, targets: list[str]):
+    """A copy of `source` showing one picture per target, each linked (r:link, TargetMode="External")
+    the way Word writes "Insert picture > Link to file", not embedded."""
+    document = docx.Document(source)
+    for _ in targets:
+        document.add_picture(io.BytesIO(png()))
+    staged = io.BytesIO()
+    document.save(staged)
+    with zipfile.ZipFile(staged) as package, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as linked:
+        rels = package.read("word/_rels/document.xml.rels").decode()
+        media = sorted(set(re.findall(r'Target="(media/[^"]+)"', rels)))
+        for name, target in zip(media, targets):
+            rels = rels.replace(f'Target="{name}"', f'Target="{target}" TargetMode="External"')
+        for item in package.infolist():
+            if item.filename[len("word/"):] in media:
+                continue
+            data = package.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = rels.encode()
+            elif item.filename == "word/document.xml":
+                data = data.replace(b"r:embed=", b"r:link=")
+            linked.writestr(item, data)
+    return out
+
+
+@pytest.mark.parametrize("target", ["file:///etc/hostname", "http://127.0.0.1:9/logo.png"])
+def test_a_template_reaching_outside_is_refused_by_name(tmp_path, target):
+    template = with_linked_images(_template_with(tmp_path, "{{ type_name }}"), tmp_path / "linked.docx", [target])
+    with pytest.raises(TemplateFault) as refused:
+        docgen.render("ke_hoach", PLAN, template=template)
+    message = str(refused.value)
+    assert str(template) in message and target in message and "word/_rels/document.xml.rels" in message
+    # A hyperlink is only text to click: a template may have one.
+    document = docx.Document(_template_with(tmp_path, "{{ type_name }}"))
+    paragraph = document.add_paragraph()
+    relationship = document.part.relate_to("https://moet.gov.vn", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK,
+                                           is_external=True)
+    link = paragraph._p.makeelement(docx.oxml.ns.qn("w:hyperlink"), {docx.oxml.ns.qn("r:id"): relationship})
+    paragraph._p.append(link)
+    document.save(tmp_path / "hyperlink.docx")
+    docgen.render("ke_hoach", PLAN, template=tmp_path / "hyperlink.docx")
 
 
 def test_missing_template_is_a_clear_error(tmp_path):
