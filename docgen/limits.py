@@ -24,3 +24,13 @@ IMPORT_FILE_MAX_BYTES = 100 * MB
 IMPORT_PART_MAX_BYTES = 64 * MB
 IMPORT_PART_MAX_RATIO = 100
 IMPORT_PART_RATIO_FROM_BYTES = 1 * MB
+
+# -- Templates (docgen.sandbox) ------------------------------------------------------------------
+# The 1,000-name award decision renders in 0.25 s and 55 MB; an office's template runs in a child
+# process the kernel stops past these. Widths and repetitions are checked before they are built.
+
+TEMPLATE_CPU_SECONDS = 10
+TEMPLATE_MEMORY_MAX_BYTES = 1024 * MB
+TEMPLATE_VALUE_MAX_CHARS = 1_000_000
+TEMPLATE_MAX_ITEMS = 10_000
+TEMPLATE_FORMAT_MAX_WIDTH = 1_000

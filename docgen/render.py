@@ -1,8 +1,9 @@
 """Filling a kind's .docx template with a document's context.
 
 The template runs in Jinja's sandbox with autoescaping: a template (an office may supply
-its own) cannot call into Python or read files, and a data value such as `{{ x }}`,
-`<w:p>` or `&` is printed exactly as typed, never interpreted.
+its own) cannot call into Python or read files, nor ask for unbounded time or memory
+(docgen.sandbox), and a data value such as `{{ x }}`, `<w:p>` or `&` is printed exactly as
+typed, never interpreted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from .errors import TemplateFault
@@ -26,6 +27,7 @@ from .kinds import Document
 from .layout import PARTS, RULE_SHARE_USED, text_width_mm, twips
 from .metrics import text_width_pt
 from .pdf import convert_to_pdf
+from .sandbox import BoundedSandbox, TemplateLimit, over_memory, run_limited
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
 
@@ -92,16 +94,23 @@ def _refuse_external_relationships(path: str, blob: bytes) -> None:
                     "'Link to File') and save it again")
 
 
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True)
-
-
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
-    """Render one template with one context; sandboxed, autoescaped."""
+    """Render one template with one context; sandboxed, autoescaped, sizes bounded. An office's own
+    template also runs with its CPU time and memory capped (docgen.sandbox)."""
     blob = _template_bytes(str(template), template.stat().st_mtime_ns)
+    if template.resolve().parent == TEMPLATES_DIR:
+        return _render(template, blob, context)
+    return run_limited(str(template), lambda: _render(template, blob, context))
+
+
+def _render(template: Path, blob: bytes, context: dict[str, Any]) -> bytes:
     try:
         tpl = DocxTemplate(io.BytesIO(blob))
-        tpl.render(context, _environment(), autoescape=True)
+        tpl.render(context, BoundedSandbox(), autoescape=True)
+    except TemplateLimit as exc:
+        raise TemplateFault(f"{template}: the template asks for too much and was stopped: {exc}") from None
+    except MemoryError:
+        raise TemplateFault(over_memory(str(template))) from None
     except SecurityError as exc:
         raise TemplateFault(f"{template}: the template tried something unsafe and was stopped: {exc}") from None
     except TemplateError as exc:

@@ -208,6 +208,33 @@ def test_templates_are_sandboxed(tmp_path, payload):
         docgen.render("ke_hoach", PLAN, template=_template_with(tmp_path, payload))
 
 
+@pytest.mark.parametrize("payload, message", [
+    ("{{ lipsum(10**6) }}", "lipsum"),
+    ("{{ '{0:>1000000000}'.format('x') }}", "width"),
+    ("{{ '{0:>{1}}'.format('x', 10**9) }}", "width"),
+    ("{{ '%1000000000s' % 'x' }}", "width"),
+    ("{{ '%*s'|format(10**9, 'x') }}", "width"),
+    ("{{ 'x'|center(10**9) }}", "width"),
+    ("{{ 'x'.rjust(10**9) }}", "width"),
+    ("{{ 'x' * 10**9 }}", "characters"),
+    ("{{ [0] * 10**9 }}", "items"),
+    ("{{ ('x' * 100000)|replace('', 'y' * 100000) }}", "characters"),
+    ("{{ 10 ** (10 ** 10) }}", "too large"),
+    ("{{ range(10**9)|list|length }}", "range"),
+    ("{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}", "unsafe"),
+    ("{% for i in range(10**4) %}{% for j in range(10**4) %}{% for k in range(10**4) %}{% endfor %}{% endfor %}"
+     "{% endfor %}", "CPU"),
+    ("{% set ns = namespace(s='xx') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
+     "{{ ns.s|length }}", "memory"),
+])
+def test_a_template_cannot_spend_unbounded_time_or_memory(tmp_path, monkeypatch, payload, message):
+    monkeypatch.setattr(docgen.sandbox, "TEMPLATE_CPU_SECONDS", 2)  # the cap's working, not its size, is tested
+    template = _template_with(tmp_path, payload)
+    with pytest.raises(TemplateFault, match=message) as refused:
+        docgen.render("ke_hoach", PLAN, template=template)
+    assert str(refused.value).startswith(f"{template}: ")
+
+
 def test_an_office_can_supply_its_own_template(tmp_path):
     path = _template_with(tmp_path, "{{ type_name }} (mẫu của Sở)")
     document = open_docx(docgen.render("ke_hoach", PLAN, template=path))
