@@ -105,8 +105,11 @@ def _keep_offline(profile: Path) -> None:
     if all(f'oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value>' in current
            for (path, name), value in _OFFLINE_SETTINGS.items()):
         return
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text(_settings_xcu(), encoding="utf-8")
+    try:
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(_settings_xcu(), encoding="utf-8")
+    except OSError as exc:  # never convert without them
+        raise ConversionError(f"cannot set up LibreOffice's profile {profile}: {exc}") from None
 
 
 def _run(command: list[str], timeout: float, lock: int | None) -> subprocess.CompletedProcess:
