@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import http.server
 import json
+import os
+import struct
 import subprocess
 import sys
 import threading
@@ -307,6 +309,20 @@ def test_a_docx_that_inflates_far_beyond_its_size_is_skipped_unread(archive, tmp
     assert [item["file"] for item in report.imported] == [str(good)]
     reason = report.skipped[0]["reason"]
     assert report.skipped[0]["file"] == str(bomb) and "word/document.xml" in reason and "times" in reason
+
+
+def test_a_docx_part_declared_over_the_size_cap_is_not_unpacked(archive, tmp_path):
+    """A part stored without compression whose central directory claims 70 MB: it inflates only 70
+    times, so its declared size is what refuses it, before a byte is read."""
+    path = tmp_path / "big.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as package:
+        package.writestr("word/document.xml", os.urandom(2**20))
+    data = bytearray(path.read_bytes())
+    directory = data.index(b"PK\x01\x02")
+    data[directory + 24:directory + 28] = struct.pack("<I", 70 * 2**20)  # uncompressed size
+    path.write_bytes(bytes(data))
+    report = import_files(archive, [path])
+    assert not report.imported and "word/document.xml unpacks to 70 MB" in report.skipped[0]["reason"]
 
 
 def test_a_pdf_stream_bomb_is_skipped_and_the_batch_goes_on(archive, tmp_path):
