@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from docgen import load_document, render_document
+from docgen.check import Finding, check_document
 from docgen.kinds import Document, Kind, get_kind
 
 from . import audit
-from .errors import ArchiveError
+from .errors import ArchiveError, NotConforming
 from .home import Archive
 from .pdf_copies import make_pdfs
 from .records import DocumentRecord, load_record
@@ -36,8 +37,13 @@ class Issued:
 
 
 def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
-                   date: dt.date | None = None, pdf: bool = True, actor: str | None = None) -> Issued:
-    """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today)."""
+                   date: dt.date | None = None, pdf: bool = True, actor: str | None = None,
+                   strict: bool = False) -> Issued:
+    """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today).
+
+    The document is checked against Decree 30 before a number is taken: each finding is a
+    warning, and with `strict` any finding refuses the issue (NotConforming, nothing used).
+    """
     kind = get_kind(kind) if isinstance(kind, str) else kind
     if not kind.numbered:
         raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
@@ -50,6 +56,10 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     if issue_date > dt.date.today():
         raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
                            "it is issued (give --date of today or earlier)")
+    findings = conformance(doc, issue_date)
+    if findings and strict:
+        raise NotConforming(doc.source, findings)
+    warnings += [f"Decree 30: {finding}" for finding in findings]
     register = archive.registers.register_for(doc)
     actor = actor or audit.default_actor()
 
@@ -89,6 +99,12 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     if warning := archive.tell_indexer(document_id):
         warnings.append(warning)
     return Issued(load_record(archive.db, document_id, archive.store), warnings)
+
+
+def conformance(doc: Document, issue_date: dt.date) -> list[Finding]:
+    """The checker's findings on the document as it will be issued (numbered 01 for the preview:
+    outside the register's lock, so checking never holds up other issuers)."""
+    return check_document(render_document(doc.with_number(1, issue_date)).docx)
 
 
 def _insert(db, doc: Document, register: str, archive: Archive, pdf: bool, actor: str) -> int:

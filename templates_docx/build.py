@@ -160,7 +160,6 @@ def _define_styles(doc: Document) -> None:
     _paragraph_style(doc, "ND30 Recipients Label", size=size["recipients_label"], bold=True, italic=True,
                      align=LEFT, before=6)
     _paragraph_style(doc, "ND30 Recipients", size=size["recipients"], align=LEFT)
-    _paragraph_style(doc, "ND30 Copies", size=size["copies"], align=LEFT)
     _paragraph_style(doc, "ND30 Authority", size=size["authority"], bold=True, align=CENTER, keep_next=True)
     _paragraph_style(doc, "ND30 Signature Note", size=size["authority"], italic=True, align=CENTER, keep_next=True)
     _paragraph_style(doc, "ND30 Signer", size=size["signer"], bold=True, align=CENTER, before=72)
@@ -432,7 +431,6 @@ def signature_block(doc) -> None:
     left, right = table.rows[0].cells
     para(left, "ND30 Recipients Label", "Nơi nhận:")
     for_each(left, "recipients", "ND30 Recipients")
-    only_if(left, "copies_line", "ND30 Copies", "{{ copies_line }}")
     for_each(right, "signature.lines", "ND30 Authority")
     para(right, "ND30 Signer", "{{ signature.name }}")
 

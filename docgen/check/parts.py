@@ -178,6 +178,8 @@ def _check_addressees(lines: list[_Line], report: _Report) -> None:
 
 
 _ARCHIVE_LINE = re.compile(r"^- Lưu: VT, \S.*\.$")
+# The drafter's initials and copies typed on a line of their own: `PL.(30)`, `PL.`, `(30)`.
+_DRAFTER_LINE = re.compile(r"^(?:[A-ZĐ][A-Za-zĐđ]{0,5}\.?\s*(?:\(\d+\))?|\(\d+\))\.?$")
 
 
 def _check_recipients(a: _Anatomy, report: _Report) -> None:
@@ -189,9 +191,17 @@ def _check_recipients(a: _Anatomy, report: _Report) -> None:
         report.add("recipients_label.text", label.where(), f'"{_snippet(label.text)}"', '"Nơi nhận:"')
     if not a.recipients:
         return
-    _check_look(report, "recipients", a.recipients)
-    _check_list_punctuation(report, "recipients", a.recipients)
-    last = a.recipients[-1]
+    recipients = a.recipients
+    last = recipients[-1]
+    if len(recipients) > 1 and _DRAFTER_LINE.match(last.text.strip()):
+        # Decree 30, Appendix III (the forms): `- Lưu: VT, (unit) A.XX.` puts the drafter's
+        # initials and the copies (Appendix I, item 12) at the end of the Lưu line.
+        report.add("copies.place", last.where(), f'"{_snippet(last.text)}" on a line of its own',
+                   'at the end of the Lưu line: "- Lưu: VT, <unit>, PL.(30)."')
+        recipients = recipients[:-1]
+    _check_look(report, "recipients", recipients)
+    _check_list_punctuation(report, "recipients", recipients)
+    last = recipients[-1]
     if not _ARCHIVE_LINE.match(" ".join(last.text.split())):
         report.add("recipients.archive_line", last.where(), f'last line "{_snippet(last.text)}"',
                    '"- Lưu: VT, <drafting unit>."')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ from .styles import _Styles, _first
 from .text import _Line, _Para, _Piece
 
 
-def _open(path: Path):
+def _open(path: Path | bytes):
+    if isinstance(path, bytes):  # a document rendered in memory, about to be issued
+        return docx.Document(io.BytesIO(path))
     if not path.is_file():
         raise DocgenError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):

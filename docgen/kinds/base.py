@@ -144,10 +144,18 @@ class Document:
         return getattr(self.data, "file_copy", None) or f"VT, {self.unit_code}"
 
     def recipients_lines(self) -> list[str]:
-        """Nơi nhận: '- X;' each, the last '- Lưu: VT, VP.' (Decree 30, Appendix I, item 9b)."""
+        """Nơi nhận: '- X;' each, the last '- Lưu: VT, VP.' (Decree 30, Appendix I, item 9b).
+
+        The drafter's initials and the number of copies (Appendix I, item 12) end the Lưu
+        line, as the forms of Appendix III print them: `- Lưu: VT, (unit) A.XX.`, here
+        `- Lưu: VT, GDTH, LTH.(30).` (`LTH` alone, or `(30)` alone, when only one is given).
+        """
         names = [r.strip().lstrip("-").strip().rstrip(";.").strip() for r in self.data.recipients]
         lines = [f"- {name};" for name in names if name and not name.startswith("Lưu:")]
-        lines.append(f"- Lưu: {self.file_copy.rstrip('.')}.")
+        kept = [self.file_copy.rstrip(". ")]
+        if mark := drafter_mark(getattr(self.data, "drafter", None), getattr(self.data, "copies", None)):
+            kept.append(mark)
+        lines.append(f"- Lưu: {', '.join(kept).rstrip('.')}.")
         return lines
 
     def marks(self) -> list[str]:
@@ -219,18 +227,16 @@ def common_context(doc: Document) -> dict[str, Any]:
         "subject_lines": [line.strip() for line in doc.subject.splitlines() if line.strip()],
         "recipients": doc.recipients_lines() if isinstance(data, SignedData) else [],
         "signature": signature_context(signer) if signer else None,
-        "copies_line": _copies_line(data),
         "contact_line": doc.agency.contact.line if doc.agency.contact else "",
     }
 
 
-def _copies_line(data: Any) -> str:
-    """Item 12: drafter's initials and number of copies, `PL.(30)`."""
-    drafter = getattr(data, "drafter", None)
-    copies = getattr(data, "copies", None)
-    if not drafter:
-        return ""
-    return f"{drafter}.({copies})" if copies else f"{drafter}."
+def drafter_mark(drafter: str | None, copies: int | None) -> str:
+    """Decree 30, Appendix I, item 12: the drafter's initials and the copies, `PL.(30)`."""
+    initials = upper(drafter.strip().rstrip(".")) if drafter and drafter.strip() else ""
+    if initials and copies:
+        return f"{initials}.({copies})"
+    return initials or (f"({copies})" if copies else "")
 
 
 def upper_lines(text: str) -> list[str]:
