@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .datafile import load_model
 from .layout import SIGNING_PREFIXES
-from .vietnamese import upper
+from .vietnamese import capitalize_first, upper
 
 
 class Strict(BaseModel):
@@ -81,7 +81,18 @@ class Agency(Frozen):
         examples=["SGD&ĐT", "SGDĐT"],
     )
     place: str = Field(title="Địa danh", examples=["Cao Bằng"])
-    head_title: str = Field(title="Chức vụ người đứng đầu", examples=["GIÁM ĐỐC"])
+    head_title: str = Field(title="Chức vụ người đứng đầu", examples=["GIÁM ĐỐC", "TRƯỞNG PHÒNG", "HIỆU TRƯỞNG"])
+    authority: str = Field(
+        "", title="Thẩm quyền ban hành",
+        description="the line under a decision's subject; default the head's title joined to the name "
+                    "without repeating a word ('TRƯỞNG PHÒNG' + 'PHÒNG GIÁO DỤC...' -> 'TRƯỞNG PHÒNG GIÁO DỤC...')",
+        examples=["GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO"],
+    )
+    authority_full: str = Field(
+        "", title="Thẩm quyền ban hành (trong câu)",
+        description="the head as written inside sentences ('... của Giám đốc Sở ...'); default from head_title and full_name",
+        examples=["Giám đốc Sở Giáo dục và Đào tạo Cao Bằng"],
+    )
     units: dict[str, str] = Field(
         title="Đơn vị soạn thảo", description="code -> name of each drafting unit",
         examples=[{"VP": "Văn phòng", "GDTrH": "Phòng Giáo dục Trung học"}],
@@ -90,7 +101,7 @@ class Agency(Frozen):
     councils: dict[str, Council] = Field(default_factory=dict, title="Hội đồng")
     contact: Contact | None = Field(None, title="Thông tin liên hệ")
 
-    @field_validator("parent", "name", "head_title")
+    @field_validator("parent", "name", "head_title", "authority")
     @classmethod
     def _upper(cls, value: str) -> str:
         return upper(value)
@@ -102,11 +113,31 @@ class Agency(Frozen):
             raise ValueError("an agency code has no spaces, '/' or '-' (e.g. 'SGDĐT')")
         return value
 
+    @property
+    def authority_line(self) -> str:
+        """`GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO`, `TRƯỞNG PHÒNG GIÁO DỤC VÀ ĐÀO TẠO`, `HIỆU TRƯỞNG TRƯỜNG ...`."""
+        return self.authority or joined_without_repeat(self.head_title, self.name)
+
+    @property
+    def authority_in_text(self) -> str:
+        """`Trưởng phòng Giáo dục và Đào tạo huyện Hòa An`, as written after `của`."""
+        return self.authority_full or joined_without_repeat(capitalize_first(self.head_title.lower()), self.full_name)
+
     def signer(self, key: str) -> Signer:
         try:
             return self.signers[key]
         except KeyError:
             raise KeyError(f"no signer {key!r} in the agency file (known: {', '.join(self.signers)})") from None
+
+
+def joined_without_repeat(title: str, name: str) -> str:
+    """The head's title before the agency's name, the words they share said once:
+    `Trưởng phòng` + `Phòng Giáo dục...` -> `Trưởng phòng Giáo dục...` (never `TRƯỞNG PHÒNG PHÒNG`)."""
+    title_words, name_words = title.split(), name.split()
+    for size in range(min(len(title_words), len(name_words)), 0, -1):
+        if [w.lower() for w in title_words[-size:]] == [w.lower() for w in name_words[:size]]:
+            return " ".join(title_words + name_words[size:])
+    return " ".join(title_words + name_words)
 
 
 def load_agency(path: str | Path) -> Agency:

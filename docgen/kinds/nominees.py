@@ -77,3 +77,10 @@ def annex_context(doc: Document, nominees: list[Nominee], *, title: str, note: s
 def count_by_type(nominees: list[Nominee]) -> tuple[int, int]:
     collectives, individuals = split_nominees(nominees)
     return len(collectives), len(individuals)
+
+
+def awardees(collectives: int, individuals: int) -> str:
+    """Who an attached list names: `Tập thể, cá nhân` only when it holds both."""
+    if collectives and individuals:
+        return "Tập thể, cá nhân"
+    return "Tập thể" if collectives else "Cá nhân"
