@@ -116,6 +116,8 @@ def kinds(kind: str | None, as_json: bool) -> None:
             click.echo(f"  {'':<16} {field['description']}")
         if field["example"] is not None:
             click.echo(f"  {'':<16} e.g. {json.dumps(field['example'], ensure_ascii=False)}")
+    if info["markup"]:
+        click.echo(f"\n{info['markup']}")
     if info["example_file"]:
         click.echo(f"\nExample data file: {info['example_file']}")
 
