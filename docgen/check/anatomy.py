@@ -40,6 +40,8 @@ class _Anatomy:
     recipients_label: _Line | None = None
     recipients: list[_Line] = field(default_factory=list)
     signatures: list[tuple[list[_Line], _Line | None]] = field(default_factory=list)
+    # Signatures whose name is left to be written by hand under a note such as "(Ký, ghi rõ họ tên)".
+    named_by_hand: list[int] = field(default_factory=list)
     content: list[_Para] = field(default_factory=list)
     appendix: list[_Para] = field(default_factory=list)
     header_table: object = None
@@ -221,7 +223,10 @@ class _Anatomy:
                 blocks.append(block)
         blocks += self._unprefixed_blocks(start, taken)
         for block in blocks:
-            self.signatures.append(_split_signature([flow[i] for i in block]))
+            lines = [flow[i] for i in block if flow[i].text.strip()]
+            self.signatures.append(_split_signature(lines))
+            if self.signatures[-1][1] is None and lines and _is_note(lines[-1].text):
+                self.named_by_hand.append(len(self.signatures) - 1)
         used = [i for block in blocks for i in block] + ([label_index] if label_index is not None else [])
         recipients = {id(line) for line in self.recipients}
         used += [i for i, line in enumerate(flow) if id(line) in recipients]
@@ -231,8 +236,9 @@ class _Anatomy:
         return min(used + table_lines), max(used + table_lines) + 1
 
     def _unprefixed_blocks(self, start: int, taken: set[int]) -> list[list[int]]:
-        """Cells of a borderless table after the content holding capitals, then a name last
-        (`NGƯỜI BÁO CÁO` / `(Ký, ghi rõ họ tên)` / `Nông Thị Thu Hằng`)."""
+        """Columns of a borderless table after the content holding capitals, then a name last
+        (`NGƯỜI BÁO CÁO` / `(Ký, ghi rõ họ tên)` / `Nông Thị Thu Hằng`); the names may sit in
+        a row of their own so that they line up."""
         blocks = []
         for table, _number in self.reader.tables:
             if table is self.header_table or table in self.signature_tables:
@@ -241,7 +247,7 @@ class _Anatomy:
             for i in self.by_table.get(id(table), []):
                 line = self.flow[i]
                 if i >= start and i not in taken and not line.para.in_bordered_cell:
-                    cells.setdefault(id(line.para.cell), []).append(i)
+                    cells.setdefault(line.para.column, []).append(i)
             found = [b for b in cells.values() if _is_signature_cell([self.flow[i] for i in b])]
             if found:
                 self.signature_tables.add(table)
@@ -310,6 +316,8 @@ class _Anatomy:
 def _is_signature_cell(lines: list[_Line]) -> bool:
     lines = [line for line in lines if line.text.strip()]
     authority, signer = _split_signature(lines)
+    if authority and signer is None and len(lines) > len(authority):
+        return all(_is_note(line.text) for line in lines[len(authority):])  # the name to be written by hand
     return bool(authority) and signer is not None and signer is lines[-1] and len(signer.text.split()) <= 6
 
 

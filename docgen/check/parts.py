@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from docgen import layout
+from docgen.vietnamese import fold
 
 from .anatomy import _Anatomy
 from .findings import _Report, _pt, _range, _snippet
@@ -65,6 +66,7 @@ def _check_parts(a: _Anatomy, report: _Report) -> None:
             _check_alignment(report, "subject.alignment", line)
         _check_rule(a, report, "subject", a.subject)
     _check_addressees(a.addressees, report)
+    _check_closing(a, report)
     _check_recipients(a, report)
     _check_signatures(a, report)
     _check_look(report, "mark", a.marks)
@@ -205,6 +207,25 @@ def _check_recipients(a: _Anatomy, report: _Report) -> None:
     if not _ARCHIVE_LINE.match(" ".join(last.text.split())):
         report.add("recipients.archive_line", last.where(), f'last line "{_snippet(last.text)}"',
                    '"- Lưu: VT, <drafting unit>."')
+
+
+def _check_closing(a: _Anatomy, report: _Report) -> None:
+    """A document ends with its signature (Decree 30, Appendix I, items 7a and 7c) and, when it
+    is sent (it has a number and is not minutes), its Nơi nhận (item 9b): a document without
+    them was cut short."""
+    if a.national_title is None:
+        return  # not read as a document at all: national_title.missing says so
+    if not a.signatures:
+        report.add("authority.missing", "document", "no signature block after the content",
+                   "the signing authority, the title and the signer's name, bottom right")
+    for n, (authority, signer) in enumerate(a.signatures):
+        if signer is None and authority and n not in a.named_by_hand:
+            report.add("signer.missing", authority[-1].where(), "no signer's name under the title",
+                       "the signer's name, centred under the signing authority")
+    minutes = a.type_name is not None and a.type_name.folded.startswith(fold("Biên bản"))
+    if a.recipients_label is None and a.number is not None and not minutes:
+        report.add("recipients_label.missing", "document", "no Nơi nhận",
+                   '"Nơi nhận:" and its list, bottom left, level with the signature')
 
 
 _ACADEMIC_TITLE = re.compile(r"^((GS|PGS|TSKH|TS|ThS|Th\.S|KS|CN|BS|DS|BSCKI{1,2})\s*\.\s*)+")
