@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .datafile import load_model
 from .layout import SIGNING_PREFIXES
@@ -49,8 +51,30 @@ class Signer(Frozen):
         return [line for line in (self.authority, self.title) if line]
 
 
-class Council(Frozen):
-    name: str = Field(title="Tên hội đồng", description="as printed in the header", examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"])
+class HeaderName(Frozen):
+    """A name printed in the 6.5 cm header column, where a long one is broken into lines.
+
+    The office may break it by hand: a line break typed in `name` (a YAML `|` block) says
+    where; `name` itself is kept on one line for sentences, registers and searches.
+    """
+
+    name: str
+    name_lines: tuple[str, ...] = Field(
+        (), title="Tên trình bày trên các dòng",
+        description="set by line breaks typed in name; empty: broken automatically where it reads well")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_lines(cls, data: Any) -> Any:
+        name = data.get("name") if isinstance(data, dict) else None
+        if isinstance(name, str) and len(lines := [" ".join(l.split()) for l in name.splitlines() if l.strip()]) > 1:
+            return {**data, "name": " ".join(lines), "name_lines": [upper(line) for line in lines]}
+        return data
+
+
+class Council(HeaderName):
+    name: str = Field(title="Tên hội đồng", description="as printed in the header; a line break may be typed",
+                      examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"])
     full_name: str = Field(title="Tên đầy đủ của hội đồng", description="as written inside sentences",
                            examples=["Hội đồng Thi đua - Khen thưởng Sở Giáo dục và Đào tạo Cao Bằng"])
     code: str = Field(title="Ký hiệu hội đồng", examples=["HĐTĐKT"])
@@ -69,9 +93,10 @@ class Contact(Frozen):
         return "; ".join(p for p in parts if p)
 
 
-class Agency(Frozen):
+class Agency(HeaderName):
     parent: str = Field("", title="Cơ quan chủ quản", examples=["UBND TỈNH CAO BẰNG"])
-    name: str = Field(title="Tên cơ quan ban hành", examples=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
+    name: str = Field(title="Tên cơ quan ban hành", description="a line break may be typed where the header breaks it",
+                      examples=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
     full_name: str = Field(
         title="Tên đầy đủ", description="the name as written inside sentences",
         examples=["Sở Giáo dục và Đào tạo Cao Bằng"],

@@ -139,11 +139,16 @@ class _Anatomy:
             elif MOTTO_RE.fullmatch(line.folded) or NATIONAL_TITLE_RE.fullmatch(line.folded):
                 continue
             lines.append(line)
-        if len(lines) == 1:
-            self.agency = lines
-        elif len(lines) > 1:
-            # The parent agency takes the first line; a long agency name may wrap to several.
+        paras = list(dict.fromkeys(line.para for line in lines))
+        if len(paras) > 1:
+            # The parent agency is the first paragraph; either name may be broken into lines.
+            self.parent_agency = [line for line in lines if line.para is paras[0]]
+            self.agency = [line for line in lines if line.para is not paras[0]]
+        elif len(lines) > 1 and _boldness(lines[0]) != _boldness(lines[1]):
+            # Both typed in one paragraph: the parent agency takes the first line.
             self.parent_agency, self.agency = lines[:1], lines[1:]
+        else:
+            self.agency = lines
 
     # -- type name, subject, Kính gửi
 
@@ -311,6 +316,10 @@ class _Anatomy:
     @property
     def is_decision(self) -> bool:
         return self.type_name is not None and self.type_name.folded == fold("Quyết định")
+
+
+def _boldness(line: _Line) -> bool:
+    return any(look.bold for look in line.looks())
 
 
 def _is_signature_cell(lines: list[_Line]) -> bool:

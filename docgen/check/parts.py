@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from docgen import layout
+from docgen.metrics import wrap
 from docgen.vietnamese import fold
 
 from .anatomy import _Anatomy
@@ -38,6 +39,28 @@ def _check_look(report: _Report, key: str, lines: Iterable[_Line], *, upper: boo
             report.add(f"{key}.upper", where, f'"{_snippet(line.shown)}" is not in capitals', "UPPER CASE")
 
 
+def _check_name_lines(report: _Report, key: str, lines: list[_Line]) -> None:
+    """A name may take two lines in the header column, but no line may hold a single word
+    (`PHÒNG GIÁO DỤC VÀ ĐÀO` / `TẠO`): offices break a name where it reads well."""
+    shown: list[tuple[_Line, str]] = []
+    for line in lines:
+        para, looks = line.para, line.looks()
+        text = " ".join(line.shown.split())
+        if para.width_pt is None or not looks or not text:
+            shown += [(line, text)] if text else []
+            continue
+        # Set a hair wider than the column: the metrics only estimate the font's widths.
+        width = 1.01 * (para.width_pt - para.look.left_pt - para.look.right_pt)
+        shown += [(line, wrapped) for wrapped in wrap(text, width, looks[0].size, looks[0].bold)]
+    if len(shown) < 2:
+        return
+    for line, text in shown:
+        if len(text.split()) == 1:
+            report.add(f"{key}.orphan_word", line.where(), f'"{text}" alone on a line of the name',
+                       "the name broken where it reads well, at least two words a line "
+                       "(e.g. PHÒNG GIÁO DỤC / VÀ ĐÀO TẠO)")
+
+
 def _check_alignment(report: _Report, rule: str, line: _Line | None) -> None:
     if line is not None and line.para.look.alignment != "center":
         report.add(rule, line.where(), f"aligned {line.para.look.alignment}", "centred")
@@ -48,6 +71,8 @@ def _check_parts(a: _Anatomy, report: _Report) -> None:
     _check_motto(a, report)
     _check_look(report, "parent_agency", a.parent_agency)
     _check_look(report, "agency", a.agency)
+    _check_name_lines(report, "parent_agency", a.parent_agency)
+    _check_name_lines(report, "agency", a.agency)
     if a.agency:
         _check_rule(a, report, "agency", a.agency)
     if a.number is not None:
