@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import load_document, render_document
-from docgen.check import Finding, check_document
+from docgen.check import check_document
 from docgen.kinds import Document, Kind, get_kind
 
 from . import audit
@@ -56,19 +56,24 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     if issue_date > dt.date.today():
         raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
                            "it is issued (give --date of today or earlier)")
-    findings = conformance(doc, issue_date)
+    register = archive.registers.register_for(doc)
+    actor = actor or audit.default_actor()
+    # Checked before numbering and outside the register's lock, so checking never holds up
+    # other issuers: rendered with the number the register would give now, which the lock
+    # below confirms (the rendering is reused) or not (rendered again with the number taken).
+    expected = archive.registers.next_number(archive.db, register, issue_date)
+    preview = render_document(doc.with_number(expected, issue_date))
+    findings = check_document(preview.docx)
     if findings and strict:
         raise NotConforming(doc.source, findings)
     warnings += [f"Decree 30: {finding}" for finding in findings]
-    register = archive.registers.register_for(doc)
-    actor = actor or audit.default_actor()
 
     staged, committed = None, False
     try:
         with archive.writing() as db:
             number = archive.registers.next_number(db, register, issue_date)
             issued = doc.with_number(number, issue_date)
-            rendered = render_document(issued)
+            rendered = preview if number == expected else render_document(issued)
             staged = archive.store.stage(rendered.docx)
             document_id = _insert(db, issued, register, archive, pdf, actor)
             db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",
@@ -99,12 +104,6 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     if warning := archive.tell_indexer(document_id):
         warnings.append(warning)
     return Issued(load_record(archive.db, document_id, archive.store), warnings)
-
-
-def conformance(doc: Document, issue_date: dt.date) -> list[Finding]:
-    """The checker's findings on the document as it will be issued (numbered 01 for the preview:
-    outside the register's lock, so checking never holds up other issuers)."""
-    return check_document(render_document(doc.with_number(1, issue_date)).docx)
 
 
 def _insert(db, doc: Document, register: str, archive: Archive, pdf: bool, actor: str) -> int:
