@@ -99,3 +99,25 @@ def test_issue_warns_of_findings_and_strict_refuses_with_exit_1_using_no_number(
     assert "signer.academic_title" in warning and "TS." in warning
     assert "signer.academic_title" in run(home, "issue", "ke_hoach", titled, "--date", "2025-01-05",
                                           "--no-pdf").stderr
+
+
+def test_a_document_issued_while_one_is_checked_makes_it_render_again_with_the_number_it_takes(tmp_path, monkeypatch):
+    import datetime as dt
+
+    import archive.issuing as issuing
+    from archive import Archive, issue_document
+
+    data = {k: v for k, v in PLAN.items() if k != "agency"}
+    checked = issuing.check_document
+
+    def another_clerk_issues_meanwhile(blob):
+        monkeypatch.setattr(issuing, "check_document", checked)
+        issue_document(opened, "ke_hoach", data, date=dt.date(2025, 1, 5), pdf=False)
+        return checked(blob)
+
+    with Archive.init(tmp_path / "home", AGENCY) as opened:
+        monkeypatch.setattr(issuing, "check_document", another_clerk_issues_meanwhile)
+        record = issue_document(opened, "ke_hoach", data, date=dt.date(2025, 1, 5), pdf=False).record
+        assert record.number == 2
+        stored = docx.Document(record.files["docx"].path)
+        assert stored.tables[0].rows[1].cells[0].paragraphs[0].text == "Số: 02/KH-SGD&ĐT"
