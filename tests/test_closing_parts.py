@@ -6,6 +6,7 @@ import io
 
 import docx
 import pytest
+import yaml
 
 import docgen
 from docgen.check import check_document
@@ -48,3 +49,11 @@ def test_a_signature_without_the_signers_name_is_reported(tmp_path):
 def test_minutes_and_reports_need_no_noi_nhan(rendered_examples):
     for stem in ("bien_ban", "bao_cao_thanh_tich", "bao_cao_thanh_tich_tap_the"):
         assert check_document(rendered_examples[stem]) == []
+
+
+def test_a_secret_urgent_letter_conforms_its_marks_read_apart_from_the_subject():
+    # The marks sit under the V/v subject in the same cell: they are not part of it.
+    data = yaml.safe_load((EXAMPLES / "cong_van.yaml").read_text(encoding="utf-8"))
+    data.update(agency=str(EXAMPLES / "agency.yaml"), secrecy="MẬT", urgency="KHẨN")
+    rendered = docgen.render("cong_van", data, number=5)
+    assert check_document(rendered.docx) == []

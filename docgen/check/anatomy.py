@@ -119,6 +119,7 @@ class _Anatomy:
                 for following in header[i + 1:]:
                     if (not following.text.strip() or following.para.cell is not line.para.cell
                             or _is_date_line(following) or _is_rule_text(following.text)
+                            or _is_mark(following) or _is_circulation(following)
                             or following.folded.startswith("kinh gui")):
                         break
                     subject.append(following)
