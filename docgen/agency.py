@@ -71,6 +71,12 @@ class HeaderName(Frozen):
             return {**data, "name": " ".join(lines), "name_lines": [upper(line) for line in lines]}
         return data
 
+    @model_validator(mode="after")
+    def _lines_spell_the_name(self) -> "HeaderName":
+        if self.name_lines and upper(" ".join(" ".join(self.name_lines).split())) != upper(self.name):
+            raise ValueError(f"name_lines {list(self.name_lines)} do not spell the name {self.name!r}")
+        return self
+
 
 class Council(HeaderName):
     name: str = Field(title="Tên hội đồng", description="as printed in the header; a line break may be typed",

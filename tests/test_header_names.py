@@ -96,3 +96,15 @@ def test_check_flags_a_line_holding_one_word_of_the_name(tmp_path):
     document.save(tmp_path / "wrapped.docx")
     [orphan] = [f for f in check_document(tmp_path / "wrapped.docx") if f.rule == "agency.orphan_word"]
     assert '"TẠO"' in orphan.found
+
+
+def test_name_lines_typed_apart_must_spell_the_name(tmp_path):
+    from docgen.errors import DataError
+
+    path = tmp_path / "agency.yaml"
+    data = yaml.safe_load(AGENCY.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**data, "name_lines": ["SỞ GIÁO DỤC", "VÀ KHOA HỌC"]}, allow_unicode=True),
+                    encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        docgen.load_agency(path)
+    assert "agency.yaml" in str(refused.value) and "do not spell the name" in str(refused.value)
