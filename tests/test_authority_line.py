@@ -66,3 +66,11 @@ def test_annex_title_names_collectives_and_individuals_only_when_both_are_listed
     _, paragraphs = decision(agency(), nominees=nominees)
     assert any(p.startswith(title) for p in paragraphs)
     assert sum(p.startswith("Tập thể, cá nhân") for p in paragraphs) == (len(types) == 2)
+
+
+def test_a_long_annex_title_is_broken_where_it_reads_well():
+    data = yaml.safe_load((EXAMPLES / "to_trinh.yaml").read_text(encoding="utf-8"))
+    data["agency"] = str(AGENCY)
+    document = docx.Document(io.BytesIO(docgen.render("to_trinh", data, number=3).docx))
+    [subtitle] = [p.text for p in document.paragraphs if p.style.name == "ND30 Annex Subtitle"]
+    assert subtitle.split("\n") == ["Tập thể, cá nhân đề nghị tặng Bằng khen", "của Bộ trưởng Bộ Giáo dục và Đào tạo"]
