@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -52,12 +52,14 @@ class Signer(Frozen):
 
 
 class HeaderName(Frozen):
-    """A name printed in the 6.5 cm header column, where a long one is broken into lines.
+    """Names printed in the 6.5 cm header column, where a long one is broken into lines.
 
-    The office may break it by hand: a line break typed in `name` (a YAML `|` block) says
-    where; `name` itself is kept on one line for sentences, registers and searches.
+    The office may break one by hand: a line break typed in `name` (or `parent`; a YAML `|`
+    block) says where, kept in `name_lines` (`parent_lines`); the name itself is kept on one
+    line for sentences, registers and searches.
     """
 
+    BROKEN: ClassVar[tuple[str, ...]] = ("name",)
     name: str
     name_lines: tuple[str, ...] = Field(
         (), title="Tên trình bày trên các dòng",
@@ -66,15 +68,20 @@ class HeaderName(Frozen):
     @model_validator(mode="before")
     @classmethod
     def _typed_lines(cls, data: Any) -> Any:
-        name = data.get("name") if isinstance(data, dict) else None
-        if isinstance(name, str) and len(lines := [" ".join(l.split()) for l in name.splitlines() if l.strip()]) > 1:
-            return {**data, "name": " ".join(lines), "name_lines": [upper(line) for line in lines]}
+        if not isinstance(data, dict):
+            return data
+        for key in cls.BROKEN:
+            value = data.get(key)
+            if isinstance(value, str) and len(lines := [" ".join(l.split()) for l in value.splitlines() if l.strip()]) > 1:
+                data = {**data, key: " ".join(lines), f"{key}_lines": [upper(line) for line in lines]}
         return data
 
     @model_validator(mode="after")
     def _lines_spell_the_name(self) -> "HeaderName":
-        if self.name_lines and upper(" ".join(" ".join(self.name_lines).split())) != upper(self.name):
-            raise ValueError(f"name_lines {list(self.name_lines)} do not spell the name {self.name!r}")
+        for key in self.BROKEN:
+            lines, value = getattr(self, f"{key}_lines"), getattr(self, key)
+            if lines and upper(" ".join(" ".join(lines).split())) != upper(value):
+                raise ValueError(f"{key}_lines {list(lines)} do not spell the {key} {value!r}")
         return self
 
 
@@ -100,7 +107,11 @@ class Contact(Frozen):
 
 
 class Agency(HeaderName):
-    parent: str = Field("", title="Cơ quan chủ quản", examples=["UBND TỈNH CAO BẰNG"])
+    BROKEN: ClassVar[tuple[str, ...]] = ("name", "parent")
+    parent: str = Field("", title="Cơ quan chủ quản", description="a line break may be typed where the header breaks it",
+                        examples=["UBND TỈNH CAO BẰNG"])
+    parent_lines: tuple[str, ...] = Field((), title="Cơ quan chủ quản trình bày trên các dòng",
+                                          description="set by line breaks typed in parent")
     name: str = Field(title="Tên cơ quan ban hành", description="a line break may be typed where the header breaks it",
                       examples=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
     full_name: str = Field(

@@ -71,11 +71,14 @@ def test_rendered_names_take_two_lines_with_the_rule_under_the_longest(kind, dat
 def test_the_agency_file_may_break_the_name_by_hand(tmp_path):
     path = tmp_path / "agency.yaml"
     data = yaml.safe_load(AGENCY.read_text(encoding="utf-8"))
-    path.write_text(yaml.safe_dump({**data, "name": "Sở Giáo dục\nvà Đào tạo"}, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump({**data, "name": "Sở Giáo dục\nvà Đào tạo", "parent": "Ủy ban nhân dân\ntỉnh Cao Bằng"},
+                                   allow_unicode=True), encoding="utf-8")
     office = docgen.load_agency(path)
     assert office.name == "SỞ GIÁO DỤC VÀ ĐÀO TẠO" and office.name_lines == ("SỞ GIÁO DỤC", "VÀ ĐÀO TẠO")
+    assert office.parent == "ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"
     rendered = docgen.render("ke_hoach", EXAMPLES / "ke_hoach.yaml", agency=office, number=4)
-    assert header_cell(rendered).paragraphs[-2].text == "SỞ GIÁO DỤC\nVÀ ĐÀO TẠO"
+    parent, name = header_cell(rendered).paragraphs[-3:-1]
+    assert (parent.text, name.text) == ("ỦY BAN NHÂN DÂN\nTỈNH CAO BẰNG", "SỞ GIÁO DỤC\nVÀ ĐÀO TẠO")
     assert rendered.document.metadata()["agency"] == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
     assert check_document(rendered.docx) == []
 

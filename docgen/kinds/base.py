@@ -106,7 +106,7 @@ class Document:
         if not self.issuer_name:
             self.issuer_name, self.issuer_parent, self.issuer_code = (
                 self.agency.name, self.agency.parent, self.agency.code)
-            self.issuer_lines = self.agency.name_lines
+            self.issuer_lines, self.parent_lines = self.agency.name_lines, self.agency.parent_lines
 
     @property
     def number(self) -> int | None:
