@@ -81,7 +81,9 @@ def break_name(text: str, width_pt: float, size: float, bold: bool = False) -> l
     words = typed[0].split()
     if text_width_pt(typed[0], size, bold) <= width_pt or len(words) < 4:
         return typed
-    for count in range(2, len(words) // 2 + 1):
+    if len(words) > _MOST_WORDS:
+        return wrap(typed[0], width_pt, size, bold)  # not a name: wrapped as any text is
+    for count in range(2, min(len(words) // 2, _MOST_LINES) + 1):
         best: tuple[tuple[int, float], list[str]] | None = None
         for cuts in combinations(range(2, len(words) - 1), count - 1):
             bounds = (0, *cuts, len(words))
@@ -99,6 +101,8 @@ def break_name(text: str, width_pt: float, size: float, bold: bool = False) -> l
 
 
 _DASHES = ("-", "–", "—")
+# Names and titles are searched for a good break up to this size (the search grows as words^(lines-1)).
+_MOST_WORDS, _MOST_LINES = 24, 3
 # Words a name reads well broken before: the conjunction, and the kinds of place.
 _BREAK_BEFORE = {"VÀ", "CỦA", "TỈNH", "THÀNH", "HUYỆN", "QUẬN", "THỊ", "XÃ", "PHƯỜNG"}
 

@@ -111,3 +111,9 @@ def test_name_lines_typed_apart_must_spell_the_name(tmp_path):
     with pytest.raises(DataError) as refused:
         docgen.load_agency(path)
     assert "agency.yaml" in str(refused.value) and "do not spell the name" in str(refused.value)
+
+
+def test_a_text_far_longer_than_a_name_is_wrapped_not_searched():
+    text = " ".join(["TRƯỜNG PHỔ THÔNG DÂN TỘC NỘI TRÚ"] * 400)
+    lines = break_name(text, COLUMN_PT, 12, bold=True)
+    assert " ".join(lines) == text and all(text_width_pt(line, 12, True) <= COLUMN_PT for line in lines)
