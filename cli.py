@@ -116,6 +116,8 @@ def kinds(kind: str | None, as_json: bool) -> None:
             click.echo(f"  {'':<16} {field['description']}")
         if field["example"] is not None:
             click.echo(f"  {'':<16} e.g. {json.dumps(field['example'], ensure_ascii=False)}")
+    if info["markup"]:
+        click.echo(f"\n{info['markup']}")
     if info["example_file"]:
         click.echo(f"\nExample data file: {info['example_file']}")
 
@@ -263,16 +265,33 @@ def init(ctx, agency, config, actor, as_json) -> None:
 @click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--date", type=DATE, help="Issue date, YYYY-MM-DD or dd/mm/yyyy (default: the data's date, else today).")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also make the PDF copy (LibreOffice).")
+@click.option("--strict", is_flag=True, help="Refuse to issue if `docgen check` finds anything (exit 1, no number used).")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print the issued document as JSON.")
 @click.pass_context
 @reports_errors
-def issue(ctx, kind, data, date, pdf, actor, as_json) -> None:
-    """Issue DATA as a document of KIND: next number, render, store, register, audit."""
-    from archive import issue_document
+def issue(ctx, kind, data, date, pdf, strict, actor, as_json) -> None:
+    """Issue DATA as a document of KIND: next number, render, store, register, audit.
 
-    with open_archive(ctx) as archive:
-        issued = issue_document(archive, kind, data, date=date, pdf=pdf, actor=actor)
+    The document is checked against Decree 30 before it is numbered: findings are printed
+    as warnings (in --json under "warnings"); with --strict any finding refuses the issue
+    with exit 1 and no number is used.
+
+    \b
+    Example:
+      docgen issue cong_van letter.yaml --date 2025-09-18 --strict
+    """
+    from archive import issue_document
+    from archive.errors import NotConforming
+
+    try:
+        with open_archive(ctx) as archive:
+            issued = issue_document(archive, kind, data, date=date, pdf=pdf, actor=actor, strict=strict)
+    except NotConforming as exc:
+        if as_json:
+            emit_json({"issued": False, "findings": [f.as_dict() for f in exc.findings]})
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     for warning in issued.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if as_json:

@@ -11,3 +11,13 @@ class ArchiveError(DocgenError):
 
 class IntegrityProblem(ArchiveError):
     """A stored file no longer matches its recorded hash, or is missing: exit 1."""
+
+
+class NotConforming(ArchiveError):
+    """`issue --strict` refused a document the checker finds fault with: exit 1, nothing issued."""
+
+    def __init__(self, source: str, findings: list):
+        self.findings = findings
+        lines = "\n".join(f"  - {finding}" for finding in findings)
+        super().__init__(f"{source}: not issued, {len(findings)} finding(s) against Decree 30 "
+                         f"(--strict); no number was used\n{lines}")

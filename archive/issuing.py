@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from docgen import load_document, render_document
+from docgen.check import check_document
 from docgen.kinds import Document, Kind, get_kind
 
 from . import audit
-from .errors import ArchiveError
+from .errors import ArchiveError, NotConforming
 from .home import Archive
 from .pdf_copies import make_pdfs
 from .records import DocumentRecord, load_record
@@ -36,8 +37,13 @@ class Issued:
 
 
 def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
-                   date: dt.date | None = None, pdf: bool = True, actor: str | None = None) -> Issued:
-    """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today)."""
+                   date: dt.date | None = None, pdf: bool = True, actor: str | None = None,
+                   strict: bool = False) -> Issued:
+    """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today).
+
+    The document is checked against Decree 30 before a number is taken: each finding is a
+    warning, and with `strict` any finding refuses the issue (NotConforming, nothing used).
+    """
     kind = get_kind(kind) if isinstance(kind, str) else kind
     if not kind.numbered:
         raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
@@ -52,13 +58,22 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
                            "it is issued (give --date of today or earlier)")
     register = archive.registers.register_for(doc)
     actor = actor or audit.default_actor()
+    # Checked before numbering and outside the register's lock, so checking never holds up
+    # other issuers: rendered with the number the register would give now, which the lock
+    # below confirms (the rendering is reused) or not (rendered again with the number taken).
+    expected = archive.registers.next_number(archive.db, register, issue_date)
+    preview = render_document(doc.with_number(expected, issue_date))
+    findings = check_document(preview.docx)
+    if findings and strict:
+        raise NotConforming(doc.source, findings)
+    warnings += [f"Decree 30: {finding}" for finding in findings]
 
     staged, committed = None, False
     try:
         with archive.writing() as db:
             number = archive.registers.next_number(db, register, issue_date)
             issued = doc.with_number(number, issue_date)
-            rendered = render_document(issued)
+            rendered = preview if number == expected else render_document(issued)
             staged = archive.store.stage(rendered.docx)
             document_id = _insert(db, issued, register, archive, pdf, actor)
             db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",

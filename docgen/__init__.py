@@ -36,8 +36,8 @@ def render_to_files(kind: str, data: str | Path | Mapping[str, Any], output: str
     return write_rendered(render(kind, data, **options), output, pdf=pdf)
 
 
-def check_document(path: str | Path):
-    """Decree 30 findings for a .docx (an empty list when it conforms)."""
+def check_document(path: str | Path | bytes):
+    """Decree 30 findings for a .docx, a path or its bytes (an empty list when it conforms)."""
     from .check import check_document as check
 
     return check(path)

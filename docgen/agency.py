@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .datafile import load_model
 from .layout import SIGNING_PREFIXES
-from .vietnamese import upper
+from .vietnamese import capitalize_first, upper
 
 
 class Strict(BaseModel):
@@ -49,8 +51,43 @@ class Signer(Frozen):
         return [line for line in (self.authority, self.title) if line]
 
 
-class Council(Frozen):
-    name: str = Field(title="Tên hội đồng", description="as printed in the header", examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"])
+class HeaderName(Frozen):
+    """Names printed in the 6.5 cm header column, where a long one is broken into lines.
+
+    The office may break one by hand: a line break typed in `name` (or `parent`; a YAML `|`
+    block) says where, kept in `name_lines` (`parent_lines`); the name itself is kept on one
+    line for sentences, registers and searches.
+    """
+
+    BROKEN: ClassVar[tuple[str, ...]] = ("name",)
+    name: str
+    name_lines: tuple[str, ...] = Field(
+        (), title="Tên trình bày trên các dòng",
+        description="set by line breaks typed in name; empty: broken automatically where it reads well")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_lines(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for key in cls.BROKEN:
+            value = data.get(key)
+            if isinstance(value, str) and len(lines := [" ".join(l.split()) for l in value.splitlines() if l.strip()]) > 1:
+                data = {**data, key: " ".join(lines), f"{key}_lines": [upper(line) for line in lines]}
+        return data
+
+    @model_validator(mode="after")
+    def _lines_spell_the_name(self) -> "HeaderName":
+        for key in self.BROKEN:
+            lines, value = getattr(self, f"{key}_lines"), getattr(self, key)
+            if lines and upper(" ".join(" ".join(lines).split())) != upper(value):
+                raise ValueError(f"{key}_lines {list(lines)} do not spell the {key} {value!r}")
+        return self
+
+
+class Council(HeaderName):
+    name: str = Field(title="Tên hội đồng", description="as printed in the header; a line break may be typed",
+                      examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"])
     full_name: str = Field(title="Tên đầy đủ của hội đồng", description="as written inside sentences",
                            examples=["Hội đồng Thi đua - Khen thưởng Sở Giáo dục và Đào tạo Cao Bằng"])
     code: str = Field(title="Ký hiệu hội đồng", examples=["HĐTĐKT"])
@@ -69,9 +106,14 @@ class Contact(Frozen):
         return "; ".join(p for p in parts if p)
 
 
-class Agency(Frozen):
-    parent: str = Field("", title="Cơ quan chủ quản", examples=["UBND TỈNH CAO BẰNG"])
-    name: str = Field(title="Tên cơ quan ban hành", examples=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
+class Agency(HeaderName):
+    BROKEN: ClassVar[tuple[str, ...]] = ("name", "parent")
+    parent: str = Field("", title="Cơ quan chủ quản", description="a line break may be typed where the header breaks it",
+                        examples=["UBND TỈNH CAO BẰNG"])
+    parent_lines: tuple[str, ...] = Field((), title="Cơ quan chủ quản trình bày trên các dòng",
+                                          description="set by line breaks typed in parent")
+    name: str = Field(title="Tên cơ quan ban hành", description="a line break may be typed where the header breaks it",
+                      examples=["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
     full_name: str = Field(
         title="Tên đầy đủ", description="the name as written inside sentences",
         examples=["Sở Giáo dục và Đào tạo Cao Bằng"],
@@ -81,7 +123,18 @@ class Agency(Frozen):
         examples=["SGD&ĐT", "SGDĐT"],
     )
     place: str = Field(title="Địa danh", examples=["Cao Bằng"])
-    head_title: str = Field(title="Chức vụ người đứng đầu", examples=["GIÁM ĐỐC"])
+    head_title: str = Field(title="Chức vụ người đứng đầu", examples=["GIÁM ĐỐC", "TRƯỞNG PHÒNG", "HIỆU TRƯỞNG"])
+    authority: str = Field(
+        "", title="Thẩm quyền ban hành",
+        description="the line under a decision's subject; default the head's title joined to the name "
+                    "without repeating a word ('TRƯỞNG PHÒNG' + 'PHÒNG GIÁO DỤC...' -> 'TRƯỞNG PHÒNG GIÁO DỤC...')",
+        examples=["GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO"],
+    )
+    authority_full: str = Field(
+        "", title="Thẩm quyền ban hành (trong câu)",
+        description="the head as written inside sentences ('... của Giám đốc Sở ...'); default from head_title and full_name",
+        examples=["Giám đốc Sở Giáo dục và Đào tạo Cao Bằng"],
+    )
     units: dict[str, str] = Field(
         title="Đơn vị soạn thảo", description="code -> name of each drafting unit",
         examples=[{"VP": "Văn phòng", "GDTrH": "Phòng Giáo dục Trung học"}],
@@ -90,7 +143,7 @@ class Agency(Frozen):
     councils: dict[str, Council] = Field(default_factory=dict, title="Hội đồng")
     contact: Contact | None = Field(None, title="Thông tin liên hệ")
 
-    @field_validator("parent", "name", "head_title")
+    @field_validator("parent", "name", "head_title", "authority")
     @classmethod
     def _upper(cls, value: str) -> str:
         return upper(value)
@@ -102,11 +155,31 @@ class Agency(Frozen):
             raise ValueError("an agency code has no spaces, '/' or '-' (e.g. 'SGDĐT')")
         return value
 
+    @property
+    def authority_line(self) -> str:
+        """`GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO`, `TRƯỞNG PHÒNG GIÁO DỤC VÀ ĐÀO TẠO`, `HIỆU TRƯỞNG TRƯỜNG ...`."""
+        return self.authority or joined_without_repeat(self.head_title, self.name)
+
+    @property
+    def authority_in_text(self) -> str:
+        """`Trưởng phòng Giáo dục và Đào tạo huyện Hòa An`, as written after `của`."""
+        return self.authority_full or joined_without_repeat(capitalize_first(self.head_title.lower()), self.full_name)
+
     def signer(self, key: str) -> Signer:
         try:
             return self.signers[key]
         except KeyError:
             raise KeyError(f"no signer {key!r} in the agency file (known: {', '.join(self.signers)})") from None
+
+
+def joined_without_repeat(title: str, name: str) -> str:
+    """The head's title before the agency's name, the words they share said once:
+    `Trưởng phòng` + `Phòng Giáo dục...` -> `Trưởng phòng Giáo dục...` (never `TRƯỞNG PHÒNG PHÒNG`)."""
+    title_words, name_words = title.split(), name.split()
+    for size in range(min(len(title_words), len(name_words)), 0, -1):
+        if [w.lower() for w in title_words[-size:]] == [w.lower() for w in name_words[:size]]:
+            return " ".join(title_words + name_words[size:])
+    return " ".join(title_words + name_words)
 
 
 def load_agency(path: str | Path) -> Agency:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import markup
 from .datafile import inner_model
 from .kinds import KINDS, get_kind
 from .vietnamese import number_symbol, symbol_for
@@ -23,13 +24,15 @@ def describe_kind(name: str) -> dict[str, Any]:
     kind = get_kind(name)
     symbol = symbol_for(kind.type_code, "HĐTĐKT" if kind.resolve_issuer else "SGDĐT", "VP") if kind.numbered else None
     example = EXAMPLES_DIR / f"{kind.name}.yaml"
+    fields = _fields(kind.model)
     return {
         "name": kind.name,
         "label": kind.label,
         "type_code": kind.type_code,
         "description": kind.description,
         "symbol_example": number_symbol(5, symbol) if symbol else "no number (an annex)",
-        "fields": _fields(kind.model),
+        "fields": fields,
+        "markup": markup.SUMMARY if any(f["description"].startswith("markup") for f in fields) else None,
         "example_file": str(example) if example.is_file() else None,
     }
 

@@ -28,6 +28,10 @@ BODY_SPACE_AFTER_PT = 6
 LINE_SPACING_RANGE = (240, 360)
 LINE_SPACING = 264  # 1.1 lines
 
+# The header's left column (agency) and the signature block's left column (Nơi nhận).
+HEADER_COLUMN_CM = 6.5
+RECIPIENTS_COLUMN_CM = 7.5
+
 PAGE_NUMBER_SIZES = (13, 14)
 PAGE_NUMBER_SIZE = 13
 

@@ -8,7 +8,9 @@ A clerk writes the content of a plan, letter or report as plain lines:
     ### Tập thể: | Các cơ sở...  a numbered point run into its text: the label keeps the
                                  heading's emphasis, the text after | is body text
     ## | Chủ động phát hiện...     a numbered paragraph with no label
-    Text of a paragraph ...      a paragraph; lines that follow are joined to it
+    Text of a paragraph ...      a paragraph; each new line is a new paragraph, unless
+    and its wrapped end.         it clearly continues a sentence: it starts in lower case
+                                 and the line before does not end one (. ! ? … : ;)
     - an item                    "- an item"
     + a sub-item                 "+ a sub-item"
     **bold**  *italic*           inline emphasis
@@ -53,6 +55,15 @@ class Block:
     def text(self) -> str:
         """The block as it reads in the document, number and marker included."""
         return "".join(s.text for s in self.spans)
+
+
+# What `docgen kinds KIND` tells about the fields written in markup.
+SUMMARY = """Fields marked "markup" are written as lines:
+  # Mục đích, yêu cầu     -> I. MỤC ĐÍCH, YÊU CẦU (## -> 1., ### -> a) or 1.1.; never type the numbers)
+  - an item / + a sub-item, **bold**, *italic*, \\* a literal asterisk
+  A new line is a new paragraph. A line is joined to the one above only when it clearly
+  continues its sentence: it starts in lower case and the line above does not end with
+  . ! ? … : or ;. A blank line always ends a paragraph."""
 
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
@@ -158,12 +169,24 @@ def parse(source: str, *, level3: Level3 = "letter") -> list[Block]:
             close()
             pending = ("item" if item.group(1) == "-" else "subitem", [item.group(2)])
             continue
-        if pending is None:
-            pending = ("p", [line])
-        else:
+        if pending is not None and continues(pending[1][-1], line):
             pending[1].append(line)
+            continue
+        close()
+        pending = ("p", [line])
     close()
     return blocks
+
+
+_SENTENCE_END = ".!?…:;"
+_CLOSERS = "\"'”’)»]*"
+
+
+def continues(previous: str, line: str) -> bool:
+    """Is `line` the wrapped rest of the sentence on `previous`? Only when it starts in lower
+    case and `previous` does not end a sentence; otherwise a new line is a new paragraph."""
+    first = next((ch for ch in line if ch.isalpha()), "")
+    return first.islower() and not previous.rstrip(_CLOSERS).endswith(tuple(_SENTENCE_END))
 
 
 def end_content(blocks: list[Block]) -> list[Block]:

@@ -133,8 +133,11 @@ def _style(p: etree._Element) -> str | None:
     return node.get(f"{_W}val") if node is not None else None
 
 
-def _text(p: etree._Element) -> str:
-    return "".join(t.text or "" for t in p.iter(f"{_W}t"))
+def _lines(p: etree._Element) -> list[str]:
+    """The paragraph's text, split where it breaks the line (w:br: a name broken in the header)."""
+    text = "".join("\n" if node.tag == f"{_W}br" else node.text or ""
+                   for node in p.iter(f"{_W}t", f"{_W}br"))
+    return text.split("\n")
 
 
 def _container_width_twips(p: etree._Element) -> int:
@@ -150,7 +153,8 @@ def size_rules(body: etree._Element) -> None:
     """Set each rule paragraph's indents so the rule has the length the law asks for.
 
     Decree 30, Appendix I: the rule under the motto is as long as the motto (item 1); under
-    the agency name and under the subject, a third to a half of the text (items 2 and 5a).
+    the agency name and under the subject, a third to a half of the text (items 2 and 5a),
+    of its longest line when the name is broken into lines.
     The rule is the bottom border of an empty paragraph, so its length is the container's
     width less the paragraph's left and right indents.
     """
@@ -167,7 +171,8 @@ def size_rules(body: etree._Element) -> None:
         part = RULED_PARTS[_style(lines[0])]
         style = PARTS[part]
         container = _container_width_twips(p)
-        text_twips = max(text_width_pt(_text(line), style.size, bool(style.bold)) * 20 for line in lines)
+        text_twips = max(text_width_pt(text, style.size, bool(style.bold)) * 20
+                         for line in lines for text in _lines(line))
         length = RULE_SHARE_USED[part] * min(text_twips, container)
         indent = max(0, round((container - length) / 2))
         ind = _indentation(p.find(f"{_W}pPr"))

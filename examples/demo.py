@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sys
 import time
@@ -29,14 +30,21 @@ from index import SearchIndex, check as check_index
 OUT = EXAMPLES_DIR.parent / "demo-out"
 
 
+def render_examples() -> list[tuple[docgen.RenderedDocument, Path, float]]:
+    """Every example rendered, numbered 01, 02, ... in order; (document, example file, milliseconds)."""
+    rendered = []
+    numbers = itertools.count(1)
+    for kind, path in example_files():
+        started = time.perf_counter()
+        # Achievement reports are annexes with no number: they take none from the sequence.
+        document = docgen.render(kind, path, number=next(numbers) if docgen.KINDS[kind].numbered else None)
+        rendered.append((document, path, (time.perf_counter() - started) * 1000))
+    return rendered
+
+
 def render_and_check() -> int:
     print("== Render every example, convert to PDF, check against Decree 30 ==")
-    rendered = []
-    for number, (kind, path) in enumerate(example_files(), start=1):
-        started = time.perf_counter()
-        document = docgen.render(kind, path, number=number)
-        docx_path = document.save(OUT / f"{path.stem}.docx")
-        rendered.append((document, docx_path, (time.perf_counter() - started) * 1000))
+    rendered = [(document, document.save(OUT / f"{path.stem}.docx"), ms) for document, path, ms in render_examples()]
     started = time.perf_counter()
     pdfs = docgen.convert_to_pdf([docx for _, docx, _ in rendered])
     pdf_seconds = time.perf_counter() - started

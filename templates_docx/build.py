@@ -27,14 +27,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from docgen.layout import (  # noqa: E402
-    BODY_INDENT_CM, BODY_SPACE_AFTER_PT, FONT, LINE_SPACING, MARGINS_MM, MOTTO, NATIONAL_TITLE,
-    PAGE_HEIGHT_MM, PAGE_WIDTH_MM, PARTS, text_width_mm,
+    BODY_INDENT_CM, BODY_SPACE_AFTER_PT, FONT, HEADER_COLUMN_CM, LINE_SPACING, MARGINS_MM, MOTTO, NATIONAL_TITLE,
+    PAGE_HEIGHT_MM, PAGE_WIDTH_MM, PARTS, RECIPIENTS_COLUMN_CM, text_width_mm,
 )
 
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 TEXT_WIDTH = Mm(text_width_mm())
-HEADER_COLUMNS = (Cm(6.5), Emu(TEXT_WIDTH - Cm(6.5)))
-SIGNATURE_COLUMNS = (Cm(7.5), Emu(TEXT_WIDTH - Cm(7.5)))
+HEADER_COLUMNS = (Cm(HEADER_COLUMN_CM), Emu(TEXT_WIDTH - Cm(HEADER_COLUMN_CM)))
+SIGNATURE_COLUMNS = (Cm(RECIPIENTS_COLUMN_CM), Emu(TEXT_WIDTH - Cm(RECIPIENTS_COLUMN_CM)))
 TWO_SIGNATURES = (Emu(TEXT_WIDTH // 2), Emu(TEXT_WIDTH - TEXT_WIDTH // 2))
 
 
@@ -160,7 +160,6 @@ def _define_styles(doc: Document) -> None:
     _paragraph_style(doc, "ND30 Recipients Label", size=size["recipients_label"], bold=True, italic=True,
                      align=LEFT, before=6)
     _paragraph_style(doc, "ND30 Recipients", size=size["recipients"], align=LEFT)
-    _paragraph_style(doc, "ND30 Copies", size=size["copies"], align=LEFT)
     _paragraph_style(doc, "ND30 Authority", size=size["authority"], bold=True, align=CENTER, keep_next=True)
     _paragraph_style(doc, "ND30 Signature Note", size=size["authority"], italic=True, align=CENTER, keep_next=True)
     _paragraph_style(doc, "ND30 Signer", size=size["signer"], bold=True, align=CENTER, before=72)
@@ -432,7 +431,6 @@ def signature_block(doc) -> None:
     left, right = table.rows[0].cells
     para(left, "ND30 Recipients Label", "Nơi nhận:")
     for_each(left, "recipients", "ND30 Recipients")
-    only_if(left, "copies_line", "ND30 Copies", "{{ copies_line }}")
     for_each(right, "signature.lines", "ND30 Authority")
     para(right, "ND30 Signer", "{{ signature.name }}")
 

@@ -69,7 +69,7 @@ def test_the_record_holds_every_archive_field_of_the_domain(archive):
                 "signing_authority": "KT. GIÁM ĐỐC", "secrecy": None, "urgency": "KHẨN", "copies": 30,
                 "language": "vi", "status": "issued", "file_copy": "VT, VP"}
     assert {k: getattr(record, k) for k in expected} == expected
-    assert record.recipients[-1] == "- Lưu: VT, VP."
+    assert record.recipients[-1] == "- Lưu: VT, VP, (30)."  # copies alone are printed too (Decree 30, Appendix I, item 12)
     docx_file = record.files["docx"]
     with open(docx_file.path, "rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == docx_file.sha256

@@ -136,7 +136,7 @@ def test_one_achievement_report_per_nominee_with_its_detail(example):
     assert "- Chỉ đạo quản trị nhà trường trên nền tảng số;" in thinh  # the list's summary, point by point
     assert "2023-2024 | Chiến sĩ thi đua cơ sở" in thinh  # the list's year column
     team = docx_text(archive.read("docx/06-bao-cao-thanh-tich-to-toan-tin-truong-thpt-chuyen-cao-bang.docx"))
-    assert "TRƯỜNG THPT CHUYÊN CAO BẰNG" in team  # a school's team reports under the school's name
+    assert "TRƯỜNG THPT\nCHUYÊN CAO BẰNG" in team  # under the school's name, on two lines in the header column
 
 
 def test_the_checklist_names_every_document(example):

@@ -3,8 +3,8 @@ from docgen.markup import end_content, parse, parse_inline
 PLAN = """
 # Mục đích, yêu cầu
 ## Mục đích
-Đẩy mạnh thực hiện
-Nghị quyết số 29-NQ/TW.
+Đẩy mạnh thực hiện Nghị quyết
+số 29-NQ/TW.
 ## Yêu cầu
 - Triển khai sâu rộng;
 + trong các cơ sở giáo dục;
@@ -37,6 +37,34 @@ def test_lines_join_into_one_paragraph_and_items_keep_their_marker():
     assert blocks[2].style == "p" and blocks[2].text == "Đẩy mạnh thực hiện Nghị quyết số 29-NQ/TW."
     assert blocks[4].text == "- Triển khai sâu rộng;"
     assert blocks[5].style == "subitem" and blocks[5].text == "+ trong các cơ sở giáo dục;"
+
+
+def test_a_new_line_is_a_new_paragraph():
+    blocks = parse("Thực hiện Kế hoạch số 12/KH-SGDĐT.\nSở Giáo dục và Đào tạo hướng dẫn như sau:\n"
+                   "đối với các trường: báo cáo trước ngày 20;\nđối với các phòng: báo cáo trước ngày 25.")
+    assert [b.text for b in blocks] == [
+        "Thực hiện Kế hoạch số 12/KH-SGDĐT.", "Sở Giáo dục và Đào tạo hướng dẫn như sau:",
+        "đối với các trường: báo cáo trước ngày 20;", "đối với các phòng: báo cáo trước ngày 25."]
+
+
+def test_a_line_that_clearly_wraps_a_sentence_is_joined_to_it():
+    blocks = parse("Các đơn vị gửi báo cáo về Sở Giáo dục và Đào tạo\n(qua Văn phòng) trước ngày 20 tháng 9\n"
+                   "năm 2025, đồng thời gửi bản điện tử “báo cáo\nnhanh” qua thư điện tử.\n"
+                   "- Tổ chức tuyên truyền\nrộng rãi;\n- Báo cáo kết quả.")
+    assert [b.text for b in blocks] == [
+        "Các đơn vị gửi báo cáo về Sở Giáo dục và Đào tạo (qua Văn phòng) trước ngày 20 tháng 9 năm 2025, "
+        "đồng thời gửi bản điện tử “báo cáo nhanh” qua thư điện tử.",
+        "- Tổ chức tuyên truyền rộng rãi;", "- Báo cáo kết quả."]
+
+
+def test_kinds_explains_the_line_rule_for_kinds_written_in_markup():
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    shown = CliRunner().invoke(cli, ["kinds", "cong_van"]).output
+    assert "A new line is a new paragraph" in shown and "starts in lower case" in shown
+    assert "A new line is a new paragraph" not in CliRunner().invoke(cli, ["kinds", "quyet_dinh_khen_thuong"]).output
 
 
 def test_inline_bold_italic_and_literal_asterisk():

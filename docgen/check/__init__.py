@@ -26,9 +26,9 @@ from .reader import _Reader, _open
 __all__ = ["Finding", "check_document", "check_documents"]
 
 
-def check_document(path: str | Path) -> list[Finding]:
-    """Every rule of the layout law the file breaks, in reading order of the checks."""
-    document = _open(Path(path))
+def check_document(path: str | Path | bytes) -> list[Finding]:
+    """Every rule of the layout law the file (or the .docx bytes) breaks, in reading order of the checks."""
+    document = _open(path if isinstance(path, bytes) else Path(path))
     reader = _Reader(document)
     report = _Report()
     _check_pages(reader, report)

@@ -40,6 +40,8 @@ class _Anatomy:
     recipients_label: _Line | None = None
     recipients: list[_Line] = field(default_factory=list)
     signatures: list[tuple[list[_Line], _Line | None]] = field(default_factory=list)
+    # Signatures whose name is left to be written by hand under a note such as "(Ký, ghi rõ họ tên)".
+    named_by_hand: list[int] = field(default_factory=list)
     content: list[_Para] = field(default_factory=list)
     appendix: list[_Para] = field(default_factory=list)
     header_table: object = None
@@ -117,6 +119,7 @@ class _Anatomy:
                 for following in header[i + 1:]:
                     if (not following.text.strip() or following.para.cell is not line.para.cell
                             or _is_date_line(following) or _is_rule_text(following.text)
+                            or _is_mark(following) or _is_circulation(following)
                             or following.folded.startswith("kinh gui")):
                         break
                     subject.append(following)
@@ -137,11 +140,16 @@ class _Anatomy:
             elif MOTTO_RE.fullmatch(line.folded) or NATIONAL_TITLE_RE.fullmatch(line.folded):
                 continue
             lines.append(line)
-        if len(lines) == 1:
-            self.agency = lines
-        elif len(lines) > 1:
-            # The parent agency takes the first line; a long agency name may wrap to several.
+        paras = list(dict.fromkeys(line.para for line in lines))
+        if len(paras) > 1:
+            # The parent agency is the first paragraph; either name may be broken into lines.
+            self.parent_agency = [line for line in lines if line.para is paras[0]]
+            self.agency = [line for line in lines if line.para is not paras[0]]
+        elif len(lines) > 1 and _boldness(lines[0]) != _boldness(lines[1]):
+            # Both typed in one paragraph: the parent agency takes the first line.
             self.parent_agency, self.agency = lines[:1], lines[1:]
+        else:
+            self.agency = lines
 
     # -- type name, subject, Kính gửi
 
@@ -221,7 +229,10 @@ class _Anatomy:
                 blocks.append(block)
         blocks += self._unprefixed_blocks(start, taken)
         for block in blocks:
-            self.signatures.append(_split_signature([flow[i] for i in block]))
+            lines = [flow[i] for i in block if flow[i].text.strip()]
+            self.signatures.append(_split_signature(lines))
+            if self.signatures[-1][1] is None and lines and _is_note(lines[-1].text):
+                self.named_by_hand.append(len(self.signatures) - 1)
         used = [i for block in blocks for i in block] + ([label_index] if label_index is not None else [])
         recipients = {id(line) for line in self.recipients}
         used += [i for i, line in enumerate(flow) if id(line) in recipients]
@@ -231,8 +242,9 @@ class _Anatomy:
         return min(used + table_lines), max(used + table_lines) + 1
 
     def _unprefixed_blocks(self, start: int, taken: set[int]) -> list[list[int]]:
-        """Cells of a borderless table after the content holding capitals, then a name last
-        (`NGƯỜI BÁO CÁO` / `(Ký, ghi rõ họ tên)` / `Nông Thị Thu Hằng`)."""
+        """Columns of a borderless table after the content holding capitals, then a name last
+        (`NGƯỜI BÁO CÁO` / `(Ký, ghi rõ họ tên)` / `Nông Thị Thu Hằng`); the names may sit in
+        a row of their own so that they line up."""
         blocks = []
         for table, _number in self.reader.tables:
             if table is self.header_table or table in self.signature_tables:
@@ -241,7 +253,7 @@ class _Anatomy:
             for i in self.by_table.get(id(table), []):
                 line = self.flow[i]
                 if i >= start and i not in taken and not line.para.in_bordered_cell:
-                    cells.setdefault(id(line.para.cell), []).append(i)
+                    cells.setdefault(line.para.column, []).append(i)
             found = [b for b in cells.values() if _is_signature_cell([self.flow[i] for i in b])]
             if found:
                 self.signature_tables.add(table)
@@ -307,9 +319,15 @@ class _Anatomy:
         return self.type_name is not None and self.type_name.folded == fold("Quyết định")
 
 
+def _boldness(line: _Line) -> bool:
+    return any(look.bold for look in line.looks())
+
+
 def _is_signature_cell(lines: list[_Line]) -> bool:
     lines = [line for line in lines if line.text.strip()]
     authority, signer = _split_signature(lines)
+    if authority and signer is None and len(lines) > len(authority):
+        return all(_is_note(line.text) for line in lines[len(authority):])  # the name to be written by hand
     return bool(authority) and signer is not None and signer is lines[-1] and len(signer.text.split()) <= 6
 
 

@@ -6,6 +6,8 @@ import re
 from typing import Iterable
 
 from docgen import layout
+from docgen.metrics import wrap
+from docgen.vietnamese import fold
 
 from .anatomy import _Anatomy
 from .findings import _Report, _pt, _range, _snippet
@@ -37,6 +39,28 @@ def _check_look(report: _Report, key: str, lines: Iterable[_Line], *, upper: boo
             report.add(f"{key}.upper", where, f'"{_snippet(line.shown)}" is not in capitals', "UPPER CASE")
 
 
+def _check_name_lines(report: _Report, key: str, lines: list[_Line]) -> None:
+    """A name may take two lines in the header column, but no line may hold a single word
+    (`PHÒNG GIÁO DỤC VÀ ĐÀO` / `TẠO`): offices break a name where it reads well."""
+    shown: list[tuple[_Line, str]] = []
+    for line in lines:
+        para, looks = line.para, line.looks()
+        text = " ".join(line.shown.split())
+        if para.width_pt is None or not looks or not text:
+            shown += [(line, text)] if text else []
+            continue
+        # Set a hair wider than the column: the metrics only estimate the font's widths.
+        width = 1.01 * (para.width_pt - para.look.left_pt - para.look.right_pt)
+        shown += [(line, wrapped) for wrapped in wrap(text, width, looks[0].size, looks[0].bold)]
+    if len(shown) < 2:
+        return
+    for line, text in shown:
+        if len(text.split()) == 1:
+            report.add(f"{key}.orphan_word", line.where(), f'"{text}" alone on a line of the name',
+                       "the name broken where it reads well, at least two words a line "
+                       "(e.g. PHÒNG GIÁO DỤC / VÀ ĐÀO TẠO)")
+
+
 def _check_alignment(report: _Report, rule: str, line: _Line | None) -> None:
     if line is not None and line.para.look.alignment != "center":
         report.add(rule, line.where(), f"aligned {line.para.look.alignment}", "centred")
@@ -47,6 +71,8 @@ def _check_parts(a: _Anatomy, report: _Report) -> None:
     _check_motto(a, report)
     _check_look(report, "parent_agency", a.parent_agency)
     _check_look(report, "agency", a.agency)
+    _check_name_lines(report, "parent_agency", a.parent_agency)
+    _check_name_lines(report, "agency", a.agency)
     if a.agency:
         _check_rule(a, report, "agency", a.agency)
     if a.number is not None:
@@ -65,6 +91,7 @@ def _check_parts(a: _Anatomy, report: _Report) -> None:
             _check_alignment(report, "subject.alignment", line)
         _check_rule(a, report, "subject", a.subject)
     _check_addressees(a.addressees, report)
+    _check_closing(a, report)
     _check_recipients(a, report)
     _check_signatures(a, report)
     _check_look(report, "mark", a.marks)
@@ -178,6 +205,8 @@ def _check_addressees(lines: list[_Line], report: _Report) -> None:
 
 
 _ARCHIVE_LINE = re.compile(r"^- Lưu: VT, \S.*\.$")
+# The drafter's initials and copies typed on a line of their own: `PL.(30)`, `PL.`, `(30)`.
+_DRAFTER_LINE = re.compile(r"^(?:[A-ZĐ][A-Za-zĐđ]{0,5}\.?\s*(?:\(\d+\))?|\(\d+\))\.?$")
 
 
 def _check_recipients(a: _Anatomy, report: _Report) -> None:
@@ -189,12 +218,39 @@ def _check_recipients(a: _Anatomy, report: _Report) -> None:
         report.add("recipients_label.text", label.where(), f'"{_snippet(label.text)}"', '"Nơi nhận:"')
     if not a.recipients:
         return
-    _check_look(report, "recipients", a.recipients)
-    _check_list_punctuation(report, "recipients", a.recipients)
-    last = a.recipients[-1]
+    recipients = a.recipients
+    last = recipients[-1]
+    if len(recipients) > 1 and _DRAFTER_LINE.match(last.text.strip()):
+        # Decree 30, Appendix III (the forms): `- Lưu: VT, (unit) A.XX.` puts the drafter's
+        # initials and the copies (Appendix I, item 12) at the end of the Lưu line.
+        report.add("copies.place", last.where(), f'"{_snippet(last.text)}" on a line of its own',
+                   'at the end of the Lưu line: "- Lưu: VT, <unit>, PL.(30)."')
+        recipients = recipients[:-1]
+    _check_look(report, "recipients", recipients)
+    _check_list_punctuation(report, "recipients", recipients)
+    last = recipients[-1]
     if not _ARCHIVE_LINE.match(" ".join(last.text.split())):
         report.add("recipients.archive_line", last.where(), f'last line "{_snippet(last.text)}"',
                    '"- Lưu: VT, <drafting unit>."')
+
+
+def _check_closing(a: _Anatomy, report: _Report) -> None:
+    """A document ends with its signature (Decree 30, Appendix I, items 7a and 7c) and, when it
+    is sent (it has a number and is not minutes), its Nơi nhận (item 9b): a document without
+    them was cut short."""
+    if a.national_title is None:
+        return  # not read as a document at all: national_title.missing says so
+    if not a.signatures:
+        report.add("authority.missing", "document", "no signature block after the content",
+                   "the signing authority, the title and the signer's name, bottom right")
+    for n, (authority, signer) in enumerate(a.signatures):
+        if signer is None and authority and n not in a.named_by_hand:
+            report.add("signer.missing", authority[-1].where(), "no signer's name under the title",
+                       "the signer's name, centred under the signing authority")
+    minutes = a.type_name is not None and a.type_name.folded.startswith(fold("Biên bản"))
+    if a.recipients_label is None and a.number is not None and not minutes:
+        report.add("recipients_label.missing", "document", "no Nơi nhận",
+                   '"Nơi nhận:" and its list, bottom left, level with the signature')
 
 
 _ACADEMIC_TITLE = re.compile(r"^((GS|PGS|TSKH|TS|ThS|Th\.S|KS|CN|BS|DS|BSCKI{1,2})\s*\.\s*)+")

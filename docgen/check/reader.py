@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 import docx
+from lxml import etree
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from docgen import layout
@@ -23,7 +25,9 @@ from .styles import _Styles, _first
 from .text import _Line, _Para, _Piece
 
 
-def _open(path: Path):
+def _open(path: Path | bytes):
+    if isinstance(path, bytes):  # a document rendered in memory, about to be issued
+        return docx.Document(io.BytesIO(path))
     if not path.is_file():
         raise DocgenError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):
@@ -63,6 +67,7 @@ class _Reader:
         self.sections = [self._section(i, s) for i, s in enumerate(
             s for s in body.iter(SECTPR) if s.getparent().tag != _q("w:sectPrChange"))]
         self.used_styles: set[str] = set()
+        self._run_looks: dict[tuple, _RunLook] = {}
         self.tables: list[tuple[object, int]] = []  # top-level tables and their numbers
         self.paras: list[_Para] = self._read_body(body)
         self.stories: list[tuple[str, str, list[_Para]]] = self._read_headers_footers()
@@ -241,7 +246,14 @@ class _Reader:
         return [para] + boxes
 
     def _run_look(self, r, para_style, table_style) -> _RunLook:
+        """The run's resolved look; runs with the same properties and styles share one."""
         rpr = None if r is None else r.find(RPR)
+        key = (b"" if rpr is None else etree.tostring(rpr), para_style, table_style)
+        if key not in self._run_looks:
+            self._run_looks[key] = self._resolve_run_look(rpr, para_style, table_style)
+        return self._run_looks[key]
+
+    def _resolve_run_look(self, rpr, para_style, table_style) -> _RunLook:
         char_style = _val(rpr, "w:rStyle") or self.styles.defaults.get("character")
         self.used_styles.update(self.styles.chain(char_style))
         layers = [("direct", rpr)] if rpr is not None else []

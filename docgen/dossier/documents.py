@@ -80,7 +80,7 @@ def minutes(loaded: LoadedCampaign, award: Award, selection: Selection) -> dict[
         "khen thưởng và bỏ phiếu kín đối với từng tập thể, cá nhân.",
     ])
     lowest = selection.lowest()
-    head = f"{capitalize_first(loaded.agency.head_title.lower())} {loaded.agency.full_name}"
+    head = loaded.agency.authority_in_text
     conclusion = [
         f"Căn cứ kết quả bỏ phiếu, {selection.counts(selection.accepted)} có số phiếu đồng ý từ "
         f"{padded(lowest.votes or 0)}/{padded(selection.vote_base)} {selection.members_words()} "

@@ -16,7 +16,7 @@ from ..markup import literal
 from ..agency import Strict
 from ..datafile import Date
 from ..vietnamese import short_date, upper
-from .base import Document, DocumentData, Kind, body_blocks, common_context, upper_lines
+from .base import Document, DocumentData, Kind, body_blocks, common_context, header_names, upper_lines
 
 TITLES_HERE = "\x01titles"
 AWARDS_HERE = "\x01awards"
@@ -124,8 +124,10 @@ def context(doc: Document) -> dict[str, Any]:
     texts = [b.text for b in blocks]
     t, a = texts.index(TITLES_HERE), texts.index(AWARDS_HERE)
     ctx = common_context(doc)
-    ctx["parent_agency"] = upper(data.parent_unit) if data.parent_unit else doc.agency.name
-    ctx["agency_name"] = upper(data.unit)
+    if data.parent_unit:
+        ctx.update(header_names(upper(data.parent_unit), upper(data.unit)))
+    else:
+        ctx.update(header_names(doc.agency.name, upper(data.unit), doc.agency.name_lines))
     ctx["type_name"] = "BÁO CÁO THÀNH TÍCH"
     ctx["subject_lines"] = [f"Đề nghị tặng {data.award}", f"({data.period})"]
     ctx["body"] = body_blocks(blocks[:t])

@@ -18,7 +18,8 @@ from pydantic import Field
 from .. import markup
 from ..agency import Agency, Signer, Strict
 from ..datafile import Date
-from ..layout import CIRCULATION_NOTES, SECRECY_MARKS, URGENCY_MARKS
+from ..layout import CIRCULATION_NOTES, HEADER_COLUMN_CM, PARTS, SECRECY_MARKS, URGENCY_MARKS
+from ..metrics import break_name
 from ..vietnamese import date_line, number_symbol, symbol_for, upper
 
 Secrecy = Literal["MẬT", "TỐI MẬT", "TUYỆT MẬT"]
@@ -97,12 +98,15 @@ class Document:
     issuer_name: str = ""  # who issues it in its own name: the agency, or a council
     issuer_parent: str = ""
     issuer_code: str = ""
+    issuer_lines: tuple[str, ...] = ()  # the issuer's name as broken by hand in the agency file
+    parent_lines: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.issuer_name:
             self.issuer_name, self.issuer_parent, self.issuer_code = (
                 self.agency.name, self.agency.parent, self.agency.code)
+            self.issuer_lines, self.parent_lines = self.agency.name_lines, self.agency.parent_lines
 
     @property
     def number(self) -> int | None:
@@ -144,10 +148,18 @@ class Document:
         return getattr(self.data, "file_copy", None) or f"VT, {self.unit_code}"
 
     def recipients_lines(self) -> list[str]:
-        """Nơi nhận: '- X;' each, the last '- Lưu: VT, VP.' (Decree 30, Appendix I, item 9b)."""
+        """Nơi nhận: '- X;' each, the last '- Lưu: VT, VP.' (Decree 30, Appendix I, item 9b).
+
+        The drafter's initials and the number of copies (Appendix I, item 12) end the Lưu
+        line, as the forms of Appendix III print them: `- Lưu: VT, (unit) A.XX.`, here
+        `- Lưu: VT, GDTH, LTH.(30).` (`LTH` alone, or `(30)` alone, when only one is given).
+        """
         names = [r.strip().lstrip("-").strip().rstrip(";.").strip() for r in self.data.recipients]
         lines = [f"- {name};" for name in names if name and not name.startswith("Lưu:")]
-        lines.append(f"- Lưu: {self.file_copy.rstrip('.')}.")
+        kept = [self.file_copy.rstrip(". ")]
+        if mark := drafter_mark(getattr(self.data, "drafter", None), getattr(self.data, "copies", None)):
+            kept.append(mark)
+        lines.append(f"- Lưu: {', '.join(kept).rstrip('.')}.")
         return lines
 
     def marks(self) -> list[str]:
@@ -209,8 +221,7 @@ def common_context(doc: Document) -> dict[str, Any]:
     data = doc.data
     signer = doc.signer
     return {
-        "parent_agency": doc.issuer_parent,
-        "agency_name": doc.issuer_name,
+        **header_names(doc.issuer_parent, doc.issuer_name, doc.parent_lines, doc.issuer_lines),
         "number_line": f"Số: {doc.number_symbol}" if doc.number_symbol else "",
         "marks": doc.marks(),
         "circulation": data.circulation or "",
@@ -219,18 +230,30 @@ def common_context(doc: Document) -> dict[str, Any]:
         "subject_lines": [line.strip() for line in doc.subject.splitlines() if line.strip()],
         "recipients": doc.recipients_lines() if isinstance(data, SignedData) else [],
         "signature": signature_context(signer) if signer else None,
-        "copies_line": _copies_line(data),
         "contact_line": doc.agency.contact.line if doc.agency.contact else "",
     }
 
 
-def _copies_line(data: Any) -> str:
-    """Item 12: drafter's initials and number of copies, `PL.(30)`."""
-    drafter = getattr(data, "drafter", None)
-    copies = getattr(data, "copies", None)
-    if not drafter:
-        return ""
-    return f"{drafter}.({copies})" if copies else f"{drafter}."
+def header_names(parent: str, name: str, parent_lines: tuple[str, ...] = (),
+                 name_lines: tuple[str, ...] = ()) -> dict[str, str]:
+    """Items 2 of Decree 30, Appendix I: the parent agency and the agency in the header column,
+    each broken where it reads well when it does not fit (a line break renders as w:br)."""
+    return {"parent_agency": "\n".join(parent_lines or header_lines(parent, "parent_agency")),
+            "agency_name": "\n".join(name_lines or header_lines(name, "agency"))}
+
+
+def header_lines(text: str, part: str) -> list[str]:
+    style = PARTS[part]
+    # 2 % short of the column: the metrics are Adobe Times', the PDF is set in Liberation Serif.
+    return break_name(text, 0.98 * HEADER_COLUMN_CM / 2.54 * 72, style.size, bool(style.bold))
+
+
+def drafter_mark(drafter: str | None, copies: int | None) -> str:
+    """Decree 30, Appendix I, item 12: the drafter's initials and the copies, `PL.(30)`."""
+    initials = upper(drafter.strip().rstrip(".")) if drafter and drafter.strip() else ""
+    if initials and copies:
+        return f"{initials}.({copies})"
+    return initials or (f"({copies})" if copies else "")
 
 
 def upper_lines(text: str) -> list[str]:

@@ -78,6 +78,7 @@ def resolve_issuer(doc: Document) -> None:
         known = ", ".join(doc.agency.councils) or "none"
         raise KeyError(f"no council {doc.data.council!r} in the agency file (known: {known})")
     doc.issuer_parent, doc.issuer_name, doc.issuer_code = doc.agency.name, upper(council.name), council.code
+    doc.parent_lines, doc.issuer_lines = doc.agency.name_lines, council.name_lines
     doc.extra["council_full_name"] = council.full_name
 
 

@@ -9,6 +9,8 @@ from pydantic import Field, field_validator
 
 from ..agency import Strict
 from ..datafile import Date
+from ..layout import PARTS, text_width_mm, twips
+from ..metrics import break_name
 from ..vietnamese import legal_date, roman
 from .base import Document
 
@@ -64,7 +66,8 @@ def annex_context(doc: Document, nominees: list[Nominee], *, title: str, note: s
     headings = {name: f"{roman(i + 1)}. {'TẬP THỂ' if name == 'collectives' else 'CÁ NHÂN'}"
                 for i, name in enumerate(sections)}
     return {
-        "title_lines": ["DANH SÁCH", title],
+        "title_lines": ["DANH SÁCH", "\n".join(break_name(title, 0.98 * twips(mm=text_width_mm()) / 20,
+                                                         PARTS["subject"].size, bold=True))],
         "note": note,
         "collectives_heading": headings.get("collectives", ""),
         "individuals_heading": headings.get("individuals", ""),
@@ -77,3 +80,10 @@ def annex_context(doc: Document, nominees: list[Nominee], *, title: str, note: s
 def count_by_type(nominees: list[Nominee]) -> tuple[int, int]:
     collectives, individuals = split_nominees(nominees)
     return len(collectives), len(individuals)
+
+
+def awardees(collectives: int, individuals: int) -> str:
+    """Who an attached list names: `Tập thể, cá nhân` only when it holds both."""
+    if collectives and individuals:
+        return "Tập thể, cá nhân"
+    return "Tập thể" if collectives else "Cá nhân"

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from ..agency import Strict
 from ..vietnamese import amount_in_figures, amount_in_words, collectives_and_individuals, upper
 from .base import Document, Kind, SignedData, articles, bases, body_blocks, common_context, paragraph
-from .nominees import Nominee, annex_context, annex_note, count_by_type
+from .nominees import Nominee, annex_context, annex_note, awardees, count_by_type
 from .. import markup
 
 
@@ -59,7 +59,7 @@ class AwardDecisionData(SignedData):
     subject: str = Field(title="Trích yếu nội dung",
                          examples=["Về việc tặng Giấy khen cho các tập thể, cá nhân có thành tích xuất sắc"])
     authority: str = Field("", title="Thẩm quyền ban hành",
-                           description="line under the subject; default '<head title> <agency name>'",
+                           description="line under the subject; default the agency file's authority (its head's title and name)",
                            examples=["GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
     bases: list[str] = Field(min_length=1, title="Căn cứ", examples=[["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"]])
     proposal: str = Field(title="Theo đề nghị của", examples=["Chánh Văn phòng Sở"])
@@ -94,7 +94,7 @@ def context(doc: Document) -> dict[str, Any]:
     data: AwardDecisionData = doc.data
     agency = doc.agency
     n_collectives, n_individuals = count_by_type(data.nominees)
-    authority = data.authority or f"{agency.head_title} {agency.name}"
+    authority = data.authority or agency.authority_line
     blocks = (
         [paragraph("center", upper(authority))]
         + bases(data.bases + [f"Theo đề nghị của {data.proposal.strip().rstrip('.')}"])
@@ -108,11 +108,10 @@ def context(doc: Document) -> dict[str, Any]:
     )
     ctx = common_context(doc)
     ctx["body"] = body_blocks(markup.end_content(blocks))
-    issuer = f"{agency.head_title.capitalize()} {agency.full_name}"
     ctx["annex"] = annex_context(
         doc, data.nominees,
-        title=f"Tập thể, cá nhân được tặng {data.award}",
-        note=annex_note(doc, "Quyết định", issuer),
+        title=f"{awardees(n_collectives, n_individuals)} được tặng {data.award}",
+        note=annex_note(doc, "Quyết định", agency.authority_in_text),
     )
     return ctx
 

@@ -9,7 +9,7 @@ from pydantic import Field
 from .. import markup
 from ..vietnamese import collectives_and_individuals
 from .base import Document, Kind, SignedData, addressee_lines, bases, body_blocks, common_context, paragraph
-from .nominees import Nominee, annex_context, annex_note, count_by_type
+from .nominees import Nominee, annex_context, annex_note, awardees, count_by_type
 
 
 class SubmissionData(SignedData):
@@ -40,7 +40,7 @@ def context(doc: Document) -> dict[str, Any]:
     ctx["body"] = body_blocks(markup.end_content(blocks))
     ctx["annex"] = annex_context(
         doc, data.nominees,
-        title=f"Tập thể, cá nhân đề nghị tặng {data.award}",
+        title=f"{awardees(*count_by_type(data.nominees))} đề nghị tặng {data.award}",
         note=annex_note(doc, "Tờ trình", agency.full_name),
     )
     return ctx
