@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen import convert_to_pdf
+from docgen.pdf import convert_to_pdf
 from docgen.vietnamese import short_date
 
 from . import audit

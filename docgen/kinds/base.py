@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
-from docxtpl import RichText
 from pydantic import Field
 
 from .. import markup
@@ -20,6 +19,9 @@ from ..agency import Agency, Signer, Strict
 from ..datafile import Date
 from ..layout import CIRCULATION_NOTES, SECRECY_MARKS, URGENCY_MARKS
 from ..vietnamese import date_line, number_symbol, symbol_for, upper
+
+if TYPE_CHECKING:
+    from docxtpl import RichText
 
 Secrecy = Literal["MẬT", "TỐI MẬT", "TUYỆT MẬT"]
 Urgency = Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
@@ -189,6 +191,8 @@ class Document:
 
 def rich(spans: list[markup.Span] | tuple[markup.Span, ...]) -> RichText:
     """Runs for a template paragraph: plain spans take the paragraph style's formatting."""
+    from docxtpl import RichText
+
     text = RichText()
     for span in spans:
         text.add(span.text, bold=span.bold, italic=span.italic)
