@@ -114,6 +114,8 @@ def kinds(kind: str | None, as_json: bool) -> None:
         click.echo(line.rstrip())
         if field["description"]:
             click.echo(f"  {'':<16} {field['description']}")
+        if field["accepted"]:
+            click.echo(f"  {'':<16} {field['accepted']}; any case, marks optional")
         if field["example"] is not None:
             click.echo(f"  {'':<16} e.g. {json.dumps(field['example'], ensure_ascii=False)}")
     if info["example_file"]:

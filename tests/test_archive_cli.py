@@ -119,7 +119,8 @@ def test_revoke_and_replace_commands(home, tmp_path):
     assert json.loads(result.stdout)["status"] == "replaced"
     assert run(home, "revoke", "2", "--by", "03/KH-SGD&ĐT").exit_code == 0
     again = run(home, "revoke", "1", "--by", "3")
-    assert again.exit_code == 2 and "already đã bị thay thế by 02/KH-SGD&ĐT" in again.output
+    assert again.exit_code == 2
+    assert again.output == "Error: 01/KH-SGD&ĐT (id 1) is already replaced by 02/KH-SGD&ĐT (id 2); nothing was changed\n"
     shown = run(home, "show", "2")
     assert "Thu hồi bởi" in shown.output and "03/KH-SGD&ĐT (id 3)" in shown.output
     assert "Thay thế" in shown.output and "01/KH-SGD&ĐT (id 1)" in shown.output

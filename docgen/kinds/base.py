@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable
 
 from pydantic import Field
 
 from .. import markup
 from ..agency import Agency, Signer, Strict
-from ..datafile import Date
+from ..datafile import Date, one_of
 from ..layout import CIRCULATION_NOTES, SECRECY_MARKS, URGENCY_MARKS
 from ..vietnamese import date_line, number_symbol, symbol_for, upper
 
 if TYPE_CHECKING:
     from docxtpl import RichText
 
-Secrecy = Literal["MẬT", "TỐI MẬT", "TUYỆT MẬT"]
-Urgency = Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
-Circulation = Literal["XEM XONG TRẢ LẠI", "LƯU HÀNH NỘI BỘ"]
-assert set(Secrecy.__args__) == set(SECRECY_MARKS)  # type: ignore[attr-defined]
-assert set(Urgency.__args__) == set(URGENCY_MARKS)  # type: ignore[attr-defined]
-assert set(Circulation.__args__) == set(CIRCULATION_NOTES)  # type: ignore[attr-defined]
+Secrecy = one_of(SECRECY_MARKS)
+Urgency = one_of(URGENCY_MARKS)
+Circulation = one_of(CIRCULATION_NOTES)
 
 
 class DocumentData(Strict):
