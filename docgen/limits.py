@@ -5,19 +5,22 @@ Input (data files, agency and config files, nominee sheets, search queries):
 
 | what                                   | limit        | why this value                                                 |
 |----------------------------------------|--------------|----------------------------------------------------------------|
-| a YAML/JSON file (data, agency, config, | 5 MB         | the 1,000-name award decision is 0.12 MB; 40x that is still a  |
-| campaign, rules)                        |              | file a person wrote, and it loads in well under a second       |
-| one text field                         | 200,000 char | about 60 pages of body text; the longest plan we hold is 30 k  |
-| one list (nominees, recipients, ...)   | 10,000 items | ten times the largest award decision we know of                |
-| values after YAML aliases are expanded | 200,000      | a 500-byte alias bomb expands to billions: refused while it is |
-|                                        |              | counted, before anything walks the expanded tree              |
+| a YAML/JSON file (data, agency, config,| 5 MB         | the 1,000-name award decision is 0.11 MB; 40x that is still a  |
+| campaign, rules)                       |              | file a person wrote, and it loads in well under a second       |
+| one text field                         | 200,000 char | about 60 pages of body text; the longest example body (the    |
+|                                        |              | công văn) is 13,000 characters                                 |
+| one list (nominees, recipients, ...)   | 10,000 items | ten times the benchmark's 1,000-name award decision            |
+| values after YAML aliases are expanded | 200,000      | 10,000 nominees of 8 fields fit twice; a 348-byte alias bomb   |
+|                                        |              | names 387 million values: refused while it is                  |
+|                                        |              | counted, before anything walks the expanded tree               |
 | text after YAML aliases are expanded   | 20 M char    | four times the file limit: aliases may repeat text, not explode|
 | nesting depth of a data file           | 32           | our deepest real file (rules) nests 6 levels                   |
-| a nominee sheet (.xlsx/.csv)           | 10 MB        | a 2,000-row sheet with every column filled is about 0.3 MB     |
+| a nominee sheet (.xlsx/.csv)           | 10 MB        | the example sheet is 8 kB for 22 rows: 2,000 rows stay under  |
+|                                        |              | 1 MB                                                           |
 | rows of a nominee sheet (all sheets)   | 20,000       | twice the list limit, for title rows, section rows and blanks  |
 | one cell of a nominee sheet            | 32,767 char  | Excel's own limit for a cell; a longer cell came from no Excel |
-| a search query                         | 1,000 char   | a long sentence pasted from a document is 300; deeper or longer|
-| parentheses/quotes nesting of a query  | 10           | queries exhausted Python's recursion (5.5 kB) and mean nothing |
+| a search query                         | 1,000 char   | three long subject lines pasted in; a 5.5 kB query             |
+|                                        |              | exhausted Python's recursion while the query was built         |
 
 Import and archive limits (zip members, PDF streams, backup members) are kept below under their own
 names by the code that reads those files.
@@ -42,7 +45,6 @@ SHEET_CELL_CHARS = 32_767
 
 # -- Search queries (index.query) ----------------------------------------------------------------
 QUERY_CHARS = 1_000
-QUERY_DEPTH = 10
 
 
 def size_text(size: int) -> str:
