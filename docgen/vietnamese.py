@@ -71,6 +71,12 @@ def upper(text: str) -> str:
     return unicodedata.normalize("NFC", text.upper())
 
 
+def type_label(type_name: str) -> str:
+    """A document type in one case style for tables and listings: `QUYẾT ĐỊNH` -> `Quyết định`."""
+    text = " ".join(type_name.split())
+    return text[:1].upper() + text[1:].lower()
+
+
 def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 

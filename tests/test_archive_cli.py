@@ -77,7 +77,7 @@ def test_show_by_id_and_by_number_symbol(home, tmp_path):
 
 def test_get_copies_the_stored_file_out_and_checks_it(home, tmp_path):
     info = issue(home, data_file(tmp_path), "2025-01-05")
-    out = tmp_path / "copies" / "ke-hoach.docx"
+    out = tmp_path / "ke-hoach.docx"
     result = run(home, "get", "01/KH-SGD&ĐT", "-o", out)
     assert result.exit_code == 0, result.output
     assert hashlib.sha256(out.read_bytes()).hexdigest() == info["files"][0]["sha256"]
