@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from cli import cli
 from docgen import limits
 
+from .conftest import AGENCY
 from .test_archive_cli import data_file, home, issue, run  # noqa: F401  (home is a fixture)
 from .test_render import PLAN
 
@@ -91,6 +92,16 @@ def test_an_alias_bomb_in_the_homes_agency_file_is_a_message(home, tmp_path):
     result = run(home, "issue", "ke_hoach", data_file(tmp_path), "--no-pdf")
     assert result.exit_code == 2
     assert error_lines(result)[-1] == f"  - field 'f': {BOMB_MESSAGE}"
+
+
+def test_an_alias_bomb_in_config_yaml_is_refused_at_init(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text(ALIAS_BOMB, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path / "home"), "init", "--agency", str(AGENCY),
+                                      "--config", str(config)])
+    assert result.exit_code == 2
+    assert error_lines(result) == [f"Error: {config}: invalid data", f"  - field 'f': {BOMB_MESSAGE}"]
+    assert not (tmp_path / "home").exists()
 
 
 def test_an_alias_naming_its_own_container_is_refused(tmp_path):

@@ -69,6 +69,8 @@ def test_lazy_public_names_still_work():
             "from index import SearchIndex, extract, recognize\n"
             "assert all(map(callable, (render, backup, verify, extract, recognize, docgen.render, index.extract)))\n"
             "assert render_document and KINDS and Archive and SearchIndex\n"
+            "for package in (docgen, archive, index):\n"
+            "    assert all(getattr(package, name) is not None for name in package.__all__)\n"
             "try:\n    docgen.nothing\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit('no error')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -62,7 +62,8 @@ class AwardDecisionData(SignedData):
     authority: str = Field("", title="Thẩm quyền ban hành",
                            description="line under the subject; default '<head title> <agency name>'",
                            examples=["GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
-    bases: TextList = Field(min_length=1, title="Căn cứ", examples=[["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"]])
+    bases: TextList = Field(min_length=1, title="Căn cứ", description="a list, or a text with one basis a line",
+                            examples=[["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"]])
     proposal: str = Field(title="Theo đề nghị của", examples=["Chánh Văn phòng Sở"])
     award: str = Field(title="Hình thức khen thưởng", examples=["Giấy khen của Giám đốc Sở Giáo dục và Đào tạo"])
     achievement: str = Field(title="Thành tích", examples=["đã có thành tích xuất sắc trong năm học 2024-2025"])
