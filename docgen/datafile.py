@@ -125,7 +125,7 @@ def yaml_problem(exc: yaml.YAMLError) -> str:
     message = f"not valid YAML{where}: {problem}"
     if "mapping values are not allowed" in problem:
         message += ("; a value that contains ': ' must be quoted, e.g. subject: \"Kế hoạch: thi đua năm học\"")
-    elif "found character '\\t'" in problem:
+    elif "tab character" in problem or "'\\t'" in problem:
         message += "; indent with spaces, not tabs"
     return message
 

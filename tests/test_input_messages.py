@@ -36,6 +36,16 @@ def test_a_yaml_syntax_error_names_the_line_and_says_to_quote(tmp_path):
         "contains ': ' must be quoted, e.g. subject: \"Kế hoạch: thi đua năm học\""]
 
 
+def test_a_tab_in_yaml_says_to_indent_with_spaces(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text("subject: x\n\tbody: y\n", encoding="utf-8")
+    libyaml = "found a tab character that violates indentation"  # PyYAML's own parser words it otherwise
+    python = "found character '\\t' that cannot start any token"
+    assert problems(render("ke_hoach", path, "-o", tmp_path / "x.docx")) in (
+        [f"  - not valid YAML at line 2, column 1: {problem}; indent with spaces, not tabs"]
+        for problem in (libyaml, python))
+
+
 def test_a_json_syntax_error_names_the_line(tmp_path):
     path = tmp_path / "plan.json"
     path.write_text('{"subject": "x",\n "body": }', encoding="utf-8")

@@ -24,7 +24,7 @@ class Grid:
 def read_grids(path: str | Path) -> list[Grid]:
     path = Path(path)
     if not path.is_file():
-        raise DataError(str(path), ["không tìm thấy tệp (file not found)"])
+        raise DataError(str(path), ["không tìm thấy tệp"])
     size = path.stat().st_size
     if size > limits.SHEET_FILE_BYTES:
         raise DataError(str(path), [f"tệp nặng {limits.size_text(size)}; một danh sách được tối đa "
