@@ -81,8 +81,12 @@ def accepted_values(info: FieldInfo) -> str | None:
     return search(info.annotation, info.metadata)
 
 
-# libyaml's parser when PyYAML was built with it: several times faster on long documents.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class DataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
+    """YAML's safe loader with dates left as text: a Date field reads them, and a date that does not
+    exist (2025-02-31) is reported on its field instead of failing the whole file."""
+
+
+DataLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def read_mapping(path: str | Path) -> dict[str, Any]:
@@ -102,13 +106,17 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
     except OSError as exc:
         raise DataError(str(path), [exc.strerror or str(exc)]) from None
     try:
-        data = json.loads(text) if is_json else yaml.load(text, Loader=SafeLoader)
+        data = json.loads(text) if is_json else yaml.load(text, Loader=DataLoader)
     except yaml.YAMLError as exc:
         raise DataError(str(path), [yaml_problem(exc)]) from None
     except json.JSONDecodeError as exc:
         raise DataError(str(path), [f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
     except RecursionError:
         raise DataError(str(path), [f"nested more than {limits.DATA_DEPTH} levels deep"]) from None
+    except ValueError as exc:  # a value the constructors refuse, e.g. an integer over Python's 4,300 digits
+        problem = ("a number of more than 4,300 digits; quote it if it is text" if "integer string" in str(exc)
+                   else str(exc))
+        raise DataError(str(path), [f"not valid {'JSON' if is_json else 'YAML'}: {problem}"]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

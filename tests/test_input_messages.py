@@ -59,6 +59,26 @@ def test_a_date_that_does_not_exist_says_so(tmp_path):
         "  - field 'date' (Ngày ban hành): the date 31/02/2025 does not exist: month 2 of 2025 has 28 days"]
 
 
+def test_an_unquoted_yaml_date_that_does_not_exist_names_its_field(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(PLAN, allow_unicode=True).replace("date: '2025-01-05'", "date: 2025-02-31"),
+                    encoding="utf-8")
+    assert "date: 2025-02-31" in path.read_text(encoding="utf-8")
+    assert problems(render("ke_hoach", path, "-o", tmp_path / "x.docx")) == [
+        "  - field 'date' (Ngày ban hành): the date 2025-02-31 does not exist: month 2 of 2025 has 28 days"]
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("n.yaml", "number: " + "1" * 5000, "not valid YAML: a number of more than 4,300 digits; quote it if it is text"),
+    ("n.json", '{"number": ' + "1" * 5000 + "}",
+     "not valid JSON: a number of more than 4,300 digits; quote it if it is text"),
+])
+def test_a_number_too_long_for_python_is_a_message(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert problems(render("ke_hoach", path, "-o", tmp_path / "x.docx")) == [f"  - {message}"]
+
+
 @pytest.mark.parametrize("typed, printed", [("khẩn", "KHẨN"), ("Thượng Khẩn", "THƯỢNG KHẨN"), ("hoa toc", "HỎA TỐC")])
 def test_enumerations_take_any_case_and_marks_optional(tmp_path, typed, printed):
     out = tmp_path / "x.docx"
