@@ -41,6 +41,7 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
+YEAR = click.IntRange(1, 9999)  # the years a date can have
 
 
 class OutputPath(click.Path):
@@ -338,7 +339,7 @@ def issue(ctx, kind, data, date, pdf, actor, as_json) -> None:
 
 @cli.command()
 @click.argument("ref", metavar="ID|NUMBER_SYMBOL")
-@click.option("--year", type=int, help="The year, when the number-symbol exists in several.")
+@click.option("--year", type=YEAR, help="The year, when the number-symbol exists in several.")
 @click.option("--json", "as_json", is_flag=True, help="Print the document's record as JSON.")
 @click.pass_context
 @reports_errors
@@ -361,7 +362,7 @@ def show(ctx, ref, year, as_json) -> None:
 @click.option("-o", "--output", required=True, type=OUTPUT,
               help="Where to write the copy.")
 @click.option("--pdf", is_flag=True, help="The PDF copy (an OUTPUT ending in .pdf says the same).")
-@click.option("--year", type=int, help="The year, when the number-symbol exists in several.")
+@click.option("--year", type=YEAR, help="The year, when the number-symbol exists in several.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @reports_errors
@@ -408,7 +409,7 @@ def copy_role(output: Path, pdf: bool) -> str:
 
 
 @cli.command(name="list")
-@click.option("--year", type=int, help="Only documents of this year.")
+@click.option("--year", type=YEAR, help="Only documents of this year.")
 @click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong).")
 @click.option("--register", help="Only documents of this register (e.g. chung, mat).")
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
@@ -438,7 +439,7 @@ def list_(ctx, year, kind, register, as_json) -> None:
 @cli.command()
 @click.argument("refs", nargs=-1, metavar="[ID|NUMBER_SYMBOL]...")
 @click.option("--missing", is_flag=True, help="Every document whose PDF was asked for and is missing.")
-@click.option("--year", type=int, help="The year, when a number-symbol exists in several.")
+@click.option("--year", type=YEAR, help="The year, when a number-symbol exists in several.")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
@@ -468,7 +469,7 @@ def supersede_command(relation: str):
     @click.argument("ref", metavar="ID|NUMBER_SYMBOL")
     @click.option("--by", "by_ref", required=True, metavar="ID|NUMBER_SYMBOL",
                   help=f"The newer document that does the {verb} (issue it first).")
-    @click.option("--year", type=int, help="The year of ID|NUMBER_SYMBOL, when it exists in several.")
+    @click.option("--year", type=YEAR, help="The year of ID|NUMBER_SYMBOL, when it exists in several.")
     @actor_option
     @click.option("--json", "as_json", is_flag=True, help="Print the updated record as JSON.")
     @click.pass_context
@@ -500,7 +501,7 @@ def register_group() -> None:
 
 
 @register_group.command(name="export")
-@click.option("--year", type=int, default=lambda: dt.date.today().year, show_default="this year",
+@click.option("--year", type=YEAR, default=lambda: dt.date.today().year, show_default="this year",
               help="The year of the register (exit 1, nothing written, when it has no documents).")
 @click.option("-o", "--output", required=True, type=OUTPUT,
               help="The file to write: .xlsx, or .docx / .pdf to print.")
@@ -614,7 +615,7 @@ def open_index(archive):
 @cli.command()
 @click.argument("query", metavar="QUERY")
 @click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong, cong_van).")
-@click.option("--year", type=int, help="Only documents dated in this year.")
+@click.option("--year", type=YEAR, help="Only documents dated in this year.")
 @click.option("--from", "date_from", type=DATE, help="Only documents dated on or after DATE.")
 @click.option("--to", "date_to", type=DATE, help="Only documents dated on or before DATE.")
 @click.option("--signer", help="Only documents signed by this person (marks optional).")

@@ -67,9 +67,9 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, Any]:
             overrides[name] = value
     if "number_symbol" in overrides:
         number, slash, symbol = overrides["number_symbol"].partition("/")
-        if not slash or not number.strip().isdigit() or not symbol.strip():
-            raise DocgenError(f"--set number_symbol={overrides['number_symbol']}: expected NUMBER/SYMBOL, "
-                              "e.g. 1140/SGD&ĐT-VP")
+        if not slash or not number.strip().isdigit() or not symbol.strip() or len(number.strip()) > 9:
+            raise DocgenError(f"--set number_symbol={overrides['number_symbol']}: expected NUMBER/SYMBOL, a number "
+                              "of at most 9 digits, e.g. 1140/SGD&ĐT-VP")
         overrides["number"], overrides["symbol"] = int(number), symbol.strip()
     return overrides
 

@@ -132,3 +132,19 @@ def test_a_full_disk_is_a_message_not_a_traceback(home, tmp_path, monkeypatch, f
     assert result.exit_code == 1
     where = " (/backups/b.tar.gz)" if isinstance(fault, OSError) else ""
     assert last_line(result) == f"Error: the disk is full{where}: free some space and run the command again"
+
+
+def test_numbers_too_large_for_the_database_are_messages(home, tmp_path):
+    huge = "9" * 23
+    for args, message in [
+        (["show", huge], f"Error: no document {huge} in this archive (`docgen list` shows them)"),
+        (["show", f"{huge}/KH-SGD&ĐT"], f"Error: no document {huge}/KH-SGD&ĐT in this archive (`docgen list` shows them)"),
+        (["pdf", huge], f"Error: no document {huge} in this archive (`docgen list` shows them)"),
+        (["list", "--year", huge], f"Error: Invalid value for '--year': {huge} is not in the range 1<=x<=9999."),
+        (["import", seeds() / "002_8eeca81917f3b8cf.txt", "--set", f"number_symbol={huge}/KH"],
+         f"Error: --set number_symbol={huge}/KH: expected NUMBER/SYMBOL, a number of at most 9 digits, "
+         "e.g. 1140/SGD&ĐT-VP"),
+    ]:
+        result = run(home, *args)
+        assert result.exit_code == 2
+        assert last_line(result) == message
