@@ -94,11 +94,14 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     is_json = path.suffix.lower() == ".json"
     try:
-        size = path.stat().st_size
-        if size > limits.DATA_FILE_BYTES:
-            raise DataError(str(path), [f"the file is {limits.size_text(size)}; a data file may be at most "
-                                        f"{limits.size_text(limits.DATA_FILE_BYTES)}"])
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as handle:  # read no more than the limit, whatever the file claims (/dev/zero)
+            raw = handle.read(limits.DATA_FILE_BYTES + 1)
+        if len(raw) > limits.DATA_FILE_BYTES:
+            size = path.stat().st_size
+            most = limits.size_text(limits.DATA_FILE_BYTES)
+            raise DataError(str(path), [f"the file is {limits.size_text(size) if size else 'more than ' + most}; "
+                                        f"a data file may be at most {most}"])
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise DataError(str(path), ["file not found"]) from None
     except UnicodeDecodeError as exc:

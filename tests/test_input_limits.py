@@ -4,6 +4,8 @@ the file and field, before a number is taken; never a traceback, never a hang.""
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 
 import openpyxl
@@ -60,6 +62,27 @@ def test_an_oversized_data_file_is_refused_unread(home, tmp_path):
     assert error_lines(result) == [f"Error: {path}: invalid data",
                                    "  - the file is 5 MB; a data file may be at most 5 MB"]
     assert numbers_taken(home) == []
+
+
+def test_an_endless_data_file_is_read_no_further_than_the_limit(tmp_path):
+    endless = tmp_path / "endless.yaml"  # a pipe: its size says 0, its writer never stops
+    os.mkfifo(endless)
+
+    def write_forever():
+        try:
+            with open(endless, "wb") as pipe:
+                while True:
+                    pipe.write(b"# " + b"x" * 65_534)
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=write_forever, daemon=True)
+    writer.start()
+    result = render("ke_hoach", endless, "-o", tmp_path / "x.docx")
+    writer.join(10)
+    assert result.exit_code == 2
+    assert error_lines(result) == [f"Error: {endless}: invalid data",
+                                   "  - the file is more than 5 MB; a data file may be at most 5 MB"]
 
 
 def test_a_long_list_is_refused_naming_it(tmp_path):
