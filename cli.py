@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from docgen.errors import DocgenError
-from docgen.vietnamese import short_date
+from docgen.vietnamese import short_date, type_label
 
 
 class OrderedGroup(click.Group):
@@ -41,20 +41,70 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
+YEAR = click.IntRange(1, 9999)  # the years a date can have
+
+
+class OutputPath(click.Path):
+    """A file to write, in a folder that exists: like `cp`, never create folders on a typo."""
+
+    def __init__(self):
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        folder = path.parent
+        if not folder.is_dir():
+            self.fail(f"the folder {folder} does not exist" if not folder.exists() else f"{folder} is not a folder",
+                      param, ctx)
+        return path
+
+
+OUTPUT = OutputPath()
 
 
 def reports_errors(func):
-    """Turn a DocgenError into a clear message on stderr and exit code 2."""
+    """Turn a DocgenError into a clear message on stderr and exit code 2, a full disk into exit 1."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
+            refuse_names_not_utf8(kwargs)
             return func(*args, **kwargs)
         except DocgenError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
+        except Exception as exc:
+            if not disk_full(exc):
+                raise
+            name = getattr(exc, "filename2", None) or getattr(exc, "filename", None)
+            where = f" ({shown(name)})" if name else ""
+            click.echo(f"Error: the disk is full{where}: free some space and run the command again", err=True)
+            sys.exit(1)
 
     return wrapper
+
+
+def disk_full(exc: Exception) -> bool:
+    import errno
+    import sqlite3
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)
+
+
+def shown(name) -> str:
+    """A file name as text, bytes that are not UTF-8 shown as \\xff."""
+    return str(name).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def refuse_names_not_utf8(arguments: dict) -> None:
+    """File names (and other arguments) whose bytes are not UTF-8 cannot be stored or printed: refuse them."""
+    for value in arguments.values():
+        for item in value if isinstance(value, (tuple, list)) else (value,):
+            if isinstance(item, (str, Path)) and shown(item) != str(item):
+                raise DocgenError(f"{shown(item)}: the name is not UTF-8 text; rename it (Vietnamese names are "
+                                  "fine when written as UTF-8)")
 
 
 def emit_json(value) -> None:
@@ -114,6 +164,8 @@ def kinds(kind: str | None, as_json: bool) -> None:
         click.echo(line.rstrip())
         if field["description"]:
             click.echo(f"  {'':<16} {field['description']}")
+        if field["accepted"]:
+            click.echo(f"  {'':<16} {field['accepted']}; any case, marks optional")
         if field["example"] is not None:
             click.echo(f"  {'':<16} e.g. {json.dumps(field['example'], ensure_ascii=False)}")
     if info["markup"]:
@@ -125,7 +177,7 @@ def kinds(kind: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("kind")
 @click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT, required=True,
               help="The .docx to write.")
 @click.option("--pdf", is_flag=True, help="Also write the PDF next to it (LibreOffice).")
 @click.option("--number", type=click.IntRange(min=1), help="The document's number; without it, a draft.")
@@ -211,7 +263,7 @@ def print_document(record, history=None) -> None:
     click.echo(f"{record.number_symbol}  (id {record.id}, register {record.register}, {record.year})  "
                f"{STATUS_LABELS[record.status]}")
     rows = [
-        ("Loại", record.type_name), ("Trích yếu", record.subject),
+        ("Loại", type_label(record.type_name)), ("Trích yếu", record.subject),
         ("Ngày", f"{record.place}, {short_date(record.date)}"),
         ("Cơ quan", " / ".join(x for x in (record.parent_agency, record.agency) if x)),
         ("Đơn vị soạn thảo", record.drafting_unit),
@@ -306,7 +358,7 @@ def issue(ctx, kind, data, date, pdf, strict, actor, as_json) -> None:
 
 @cli.command()
 @click.argument("ref", metavar="ID|NUMBER_SYMBOL")
-@click.option("--year", type=int, help="The year, when the number-symbol exists in several.")
+@click.option("--year", type=YEAR, help="The year, when the number-symbol exists in several.")
 @click.option("--json", "as_json", is_flag=True, help="Print the document's record as JSON.")
 @click.pass_context
 @reports_errors
@@ -326,19 +378,22 @@ def show(ctx, ref, year, as_json) -> None:
 
 @cli.command()
 @click.argument("ref", metavar="ID|NUMBER_SYMBOL")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", required=True, type=OUTPUT,
               help="Where to write the copy.")
-@click.option("--pdf", is_flag=True, help="The PDF copy instead of the DOCX.")
-@click.option("--year", type=int, help="The year, when the number-symbol exists in several.")
+@click.option("--pdf", is_flag=True, help="The PDF copy (an OUTPUT ending in .pdf says the same).")
+@click.option("--year", type=YEAR, help="The year, when the number-symbol exists in several.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @reports_errors
 def get(ctx, ref, output, pdf, year, as_json) -> None:
-    """Copy an issued document's DOCX (or --pdf) out of the store to OUTPUT, hash checked."""
+    """Copy an issued document's DOCX or PDF out of the store to OUTPUT (.docx or .pdf), hash checked.
+
+    Example: docgen get 05/QĐ-SGD&ĐT -o qd.pdf
+    """
     from archive import ArchiveError, IntegrityProblem, find_document, load_record
     from archive.store import fsync_dir
 
-    role = "pdf" if pdf else "docx"
+    role = copy_role(output, pdf)
     with open_archive(ctx) as archive:
         record = load_record(archive.db, find_document(archive.db, ref, year=year), archive.store)
         stored = record.files.get(role)
@@ -350,7 +405,6 @@ def get(ctx, ref, output, pdf, year, as_json) -> None:
         except IntegrityProblem as exc:
             click.echo(f"Error: {record.number_symbol}: {exc}", err=True)
             sys.exit(1)
-    output.parent.mkdir(parents=True, exist_ok=True)
     staged = output.with_name(f".{output.name}.part")
     staged.write_bytes(content)
     staged.replace(output)
@@ -363,8 +417,18 @@ def get(ctx, ref, output, pdf, year, as_json) -> None:
         click.echo(f"Wrote {output} ({record.number_symbol}, {role.upper()})", err=True)
 
 
+def copy_role(output: Path, pdf: bool) -> str:
+    """Which copy `get` writes: the one OUTPUT's extension names (--pdf must agree)."""
+    role = output.suffix.lower().lstrip(".")
+    if role not in ("docx", "pdf"):
+        raise DocgenError(f"{output}: cannot tell which copy to write: name a .docx or a .pdf file")
+    if pdf and role != "pdf":
+        raise DocgenError(f"{output}: --pdf asks for the PDF copy, but the name ends in .{role}: name a .pdf file")
+    return role
+
+
 @cli.command(name="list")
-@click.option("--year", type=int, help="Only documents of this year.")
+@click.option("--year", type=YEAR, help="Only documents of this year.")
 @click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong).")
 @click.option("--register", help="Only documents of this register (e.g. chung, mat).")
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
@@ -394,7 +458,7 @@ def list_(ctx, year, kind, register, as_json) -> None:
 @cli.command()
 @click.argument("refs", nargs=-1, metavar="[ID|NUMBER_SYMBOL]...")
 @click.option("--missing", is_flag=True, help="Every document whose PDF was asked for and is missing.")
-@click.option("--year", type=int, help="The year, when a number-symbol exists in several.")
+@click.option("--year", type=YEAR, help="The year, when a number-symbol exists in several.")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
@@ -424,7 +488,7 @@ def supersede_command(relation: str):
     @click.argument("ref", metavar="ID|NUMBER_SYMBOL")
     @click.option("--by", "by_ref", required=True, metavar="ID|NUMBER_SYMBOL",
                   help=f"The newer document that does the {verb} (issue it first).")
-    @click.option("--year", type=int, help="The year of ID|NUMBER_SYMBOL, when it exists in several.")
+    @click.option("--year", type=YEAR, help="The year of ID|NUMBER_SYMBOL, when it exists in several.")
     @actor_option
     @click.option("--json", "as_json", is_flag=True, help="Print the updated record as JSON.")
     @click.pass_context
@@ -456,9 +520,9 @@ def register_group() -> None:
 
 
 @register_group.command(name="export")
-@click.option("--year", type=int, default=lambda: dt.date.today().year, show_default="this year",
-              help="The year of the register.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--year", type=YEAR, default=lambda: dt.date.today().year, show_default="this year",
+              help="The year of the register (exit 1, nothing written, when it has no documents).")
+@click.option("-o", "--output", required=True, type=OUTPUT,
               help="The file to write: .xlsx, or .docx / .pdf to print.")
 @click.option("--docx", "fmt", flag_value="docx", help="Write an A4 landscape .docx.")
 @click.option("--pdf", "fmt", flag_value="pdf", help="Write an A4 landscape PDF.")
@@ -469,9 +533,14 @@ def register_group() -> None:
 def register_export(ctx, year, output, fmt, actor, as_json) -> None:
     """Write the register of YEAR: one sheet (or section) per register, in number order."""
     from archive import export_register
+    from archive.register_book import EmptyRegister
 
     with open_archive(ctx) as archive:
-        written = export_register(archive, year, output, fmt=fmt, actor=actor)
+        try:
+            written = export_register(archive, year, output, fmt=fmt, actor=actor)
+        except EmptyRegister as exc:
+            click.echo(f"Nothing written: {exc}", err=True)
+            sys.exit(1)
     if as_json:
         emit_json(written)
     else:
@@ -503,7 +572,7 @@ def verify(ctx, as_json) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", required=True, type=OUTPUT,
               help="The backup to write (.tar.gz).")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -565,7 +634,7 @@ def open_index(archive):
 @cli.command()
 @click.argument("query", metavar="QUERY")
 @click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong, cong_van).")
-@click.option("--year", type=int, help="Only documents dated in this year.")
+@click.option("--year", type=YEAR, help="Only documents dated in this year.")
 @click.option("--from", "date_from", type=DATE, help="Only documents dated on or after DATE.")
 @click.option("--to", "date_to", type=DATE, help="Only documents dated on or before DATE.")
 @click.option("--signer", help="Only documents signed by this person (marks optional).")
@@ -705,7 +774,7 @@ def dossier_group() -> None:
               help="Campaign file (YAML): movement, award, council meeting, signers.")
 @click.option("--nominees", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The nominee list as the units sent it (.xlsx or .csv).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", required=True, type=OUTPUT,
               help="The dossier ZIP to write.")
 @click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The office's rules file (default: the shipped docgen/dossier/rules/default.yaml).")

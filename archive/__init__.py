@@ -9,16 +9,34 @@ immutable, verifiable file store (issue 3). A library first; `docgen` commands w
         assert verify(archive).ok
 """
 
-from .backup import BackupResult, backup, restore
+from typing import TYPE_CHECKING
+
+from docgen.lazy import lazy_attributes
+
 from .errors import ArchiveError, IntegrityProblem
-from .home import Archive, Indexer
-from .issuing import Issued, issue_document
-from .pdf_copies import make_pdfs
-from .records import DocumentRecord, FileRecord, Relation, find_document, list_documents, load_record
-from .register import NumberRegister
-from .register_book import export_register
-from .relations import replace, revoke
-from .verify import VerifyReport, verify
+
+if TYPE_CHECKING:
+    from .backup import BackupResult, backup, restore
+    from .home import Archive, Indexer
+    from .issuing import Issued, issue_document
+    from .pdf_copies import make_pdfs
+    from .records import DocumentRecord, FileRecord, Relation, find_document, list_documents, load_record
+    from .register import NumberRegister
+    from .register_book import export_register
+    from .relations import replace, revoke
+    from .verify import VerifyReport, verify
+
+LAZY = {
+    "BackupResult": "backup", "backup": "backup", "restore": "backup",
+    "Archive": "home", "Indexer": "home",
+    "Issued": "issuing", "issue_document": "issuing", "make_pdfs": "pdf_copies",
+    "DocumentRecord": "records", "FileRecord": "records", "Relation": "records", "find_document": "records",
+    "list_documents": "records", "load_record": "records", "NumberRegister": "register",
+    "export_register": "register_book", "replace": "relations", "revoke": "relations",
+    "VerifyReport": "verify", "verify": "verify",
+}
+
+__getattr__ = lazy_attributes(__name__, LAZY, like_modules=frozenset({"backup", "verify"}))
 
 __all__ = [
     "Archive", "ArchiveError", "BackupResult", "DocumentRecord", "FileRecord", "Indexer", "IntegrityProblem",

@@ -6,9 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pypdf import PdfReader
-
-from docgen import convert_to_pdf
+from docgen.pdf import convert_to_pdf
 
 from . import audit
 from .home import Archive
@@ -25,6 +23,8 @@ def make_pdfs(archive: Archive, document_ids: list[int], *, actor: str | None = 
 
     Raises docgen's ConversionError when LibreOffice fails; the documents stay as they were.
     """
+    from pypdf import PdfReader
+
     db = archive.db
     wanted = []
     for document_id in dict.fromkeys(document_ids):

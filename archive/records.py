@@ -130,9 +130,14 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
 def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = None) -> int:
     """The id of the document named by `ref`: an id, or a number-symbol such as `05/QĐ-SGDĐT`."""
     text = str(ref).strip()
+    if any(int(digits) > SQLITE_MAX_INTEGER for digits in re.findall(r"\d+", text)):
+        raise ArchiveError(f"no document {text} in this archive (`docgen list` shows them)")
     if text.isdigit():
         if year is not None:
             row = db.execute("SELECT year FROM documents WHERE id = ?", (int(text),)).fetchone()

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from typing import TYPE_CHECKING
 
-from docgen.kinds import Document
 from docgen.vietnamese import short_date
 
 from .config import RegisterSettings
 from .errors import ArchiveError
+
+if TYPE_CHECKING:
+    from docgen.kinds import Document
 
 
 class NumberRegister:

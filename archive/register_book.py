@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen import convert_to_pdf
-from docgen.vietnamese import short_date
+from docgen.pdf import convert_to_pdf
+from docgen.vietnamese import short_date, type_label
 
 from . import audit
 from .errors import ArchiveError
@@ -52,7 +52,7 @@ class BookRow:
 
     @classmethod
     def of(cls, record: DocumentRecord) -> "BookRow":
-        type_name = record.type_name.capitalize() if record.type_name.isupper() else record.type_name
+        type_name = type_label(record.type_name)
         subject = f"V/v {record.subject}" if record.type_code is None else record.subject
         notes = [m for m in (record.secrecy, record.urgency) if m]
         if record.superseded_by:
@@ -94,15 +94,33 @@ def read_book(archive: Archive, year: int) -> Book:
     return Book(year, archive.agency.name, {name: registers[name] for name in ranked})
 
 
+class EmptyRegister(ArchiveError):
+    """No document was issued in the year asked for: nothing is written (exit 1)."""
+
+    def __init__(self, year: int, years: list[int]):
+        held = (f"the archive holds documents of {', '.join(map(str, years))}: give --year" if years
+                else "the archive holds no documents yet")
+        super().__init__(f"no documents in {year}; {held}")
+        self.year, self.years = year, years
+
+
+def years_with_documents(archive: Archive) -> list[int]:
+    with archive.reading() as db:
+        return [row[0] for row in db.execute("SELECT DISTINCT year FROM documents ORDER BY year")]
+
+
 def export_register(archive: Archive, year: int, output: str | os.PathLike, *, fmt: str | None = None,
                     actor: str | None = None) -> dict[str, Any]:
-    """Write the register book of `year` to `output` (format from `fmt`, else the suffix)."""
+    """Write the register book of `year` to `output` (format from `fmt`, else the suffix); EmptyRegister
+    when no document was issued that year."""
     output = Path(output)
     fmt = (fmt or output.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ArchiveError(f"{output}: cannot tell the format: name a .xlsx, .docx or .pdf file "
                            "(or give --docx / --pdf)")
     book = read_book(archive, year)
+    if not book.documents:
+        raise EmptyRegister(year, years_with_documents(archive))
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".docgen-register-", dir=output.parent) as tmp:
         staged = Path(tmp) / f"so-van-ban-di.{'docx' if fmt == 'pdf' else fmt}"

@@ -8,7 +8,7 @@ from docgen.vietnamese import short_date
 from . import audit
 from .errors import ArchiveError
 from .home import Archive
-from .records import STATUS_LABELS, DocumentRecord, load_record
+from .records import DocumentRecord, load_record
 
 
 def revoke(archive: Archive, document_id: int, *, by: int, actor: str | None = None) -> DocumentRecord:
@@ -29,10 +29,10 @@ def _supersede(archive: Archive, document_id: int, by: int, relation: str, actor
             raise ArchiveError(f"{old.number_symbol} cannot {verb} itself: --by names the newer document")
         if old.status != "issued":
             other = old.superseded_by
-            raise ArchiveError(f"{old.number_symbol} (id {old.id}) is already {STATUS_LABELS[old.status]} "
+            raise ArchiveError(f"{old.number_symbol} (id {old.id}) is already {old.status} "
                                f"by {other.number_symbol} (id {other.by_document_id}); nothing was changed")
         if new.status != "issued":
-            raise ArchiveError(f"{new.number_symbol} (id {new.id}) is itself {STATUS_LABELS[new.status]}: "
+            raise ArchiveError(f"{new.number_symbol} (id {new.id}) is itself {new.status}: "
                                f"a document no longer in force cannot {verb} another")
         if new.date < old.date:
             raise ArchiveError(f"{new.number_symbol} of {short_date(new.date)} is older than {old.number_symbol} of "

@@ -12,27 +12,42 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .agency import Agency, load_agency
-from .compose import load_document
 from .errors import ConversionError, DataError, DocgenError, TemplateFault
-from .kinds import KINDS, Document, Kind, get_kind
-from .pdf import convert_to_pdf
-from .render import RenderedDocument, render_document, write_rendered
+from .lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from .agency import Agency, load_agency
+    from .compose import load_document
+    from .kinds import KINDS, Document, Kind, get_kind
+    from .pdf import convert_to_pdf
+    from .render import RenderedDocument, render_document, write_rendered
+
+LAZY = {
+    "Agency": "agency", "load_agency": "agency", "load_document": "compose", "KINDS": "kinds",
+    "Document": "kinds", "Kind": "kinds", "get_kind": "kinds", "convert_to_pdf": "pdf",
+    "RenderedDocument": "render", "render_document": "render", "write_rendered": "render",
+}
+
+__getattr__ = lazy_attributes(__name__, LAZY, like_modules=frozenset({"render"}))
 
 
 def render(kind: str, data: str | Path | Mapping[str, Any], *, agency: Agency | str | Path | None = None,
            number: int | None = None, date: dt.date | None = None,
            template: str | Path | None = None) -> RenderedDocument:
     """Validate `data` as a document of `kind` and fill its template."""
-    doc = load_document(kind, data, agency=agency, number=number, date=date)
-    return render_document(doc, template)
+    from .compose import load_document
+    from .render import render_document
+
+    return render_document(load_document(kind, data, agency=agency, number=number, date=date), template)
 
 
 def render_to_files(kind: str, data: str | Path | Mapping[str, Any], output: str | Path, *, pdf: bool = False,
                     **options: Any) -> dict[str, Any]:
     """Render to `output` (.docx) and, with `pdf`, its PDF beside it; all or nothing."""
+    from .render import write_rendered
+
     return write_rendered(render(kind, data, **options), output, pdf=pdf)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import markup
-from .datafile import inner_model
+from .datafile import accepted_values, inner_model
 from .kinds import KINDS, get_kind
 from .vietnamese import number_symbol, symbol_for
 
@@ -48,6 +48,7 @@ def _fields(model: type[BaseModel], prefix: str = "") -> list[dict[str, Any]]:
             "description": info.description or "",
             "required": info.is_required(),
             "example": examples[0] if examples else None,
+            "accepted": accepted_values(info),
         })
         inner = inner_model(info.annotation)
         if inner is not None and field_name != "agency":

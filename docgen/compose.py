@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .agency import Agency, load_agency
-from .datafile import read_mapping, validate
+from .datafile import check_size, read_mapping, validate
 from .errors import DataError
 from .kinds import Document, Kind, get_kind
 from .vietnamese import normalize_data
@@ -30,8 +30,9 @@ def load_document(
     """
     kind = get_kind(kind) if isinstance(kind, str) else kind
     if isinstance(data, Mapping):
-        mapping = normalize_data(dict(data))
         base_dir, source = Path.cwd(), source or "<data>"
+        check_size(dict(data), source)
+        mapping = normalize_data(dict(data))
     else:
         path = Path(data)
         mapping, base_dir, source = read_mapping(path), path.parent, source or str(path)

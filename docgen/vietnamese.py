@@ -7,20 +7,27 @@ Roman numerals, counts (`05 tập thể`) and amounts in words.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
 from typing import Any
 
 # Control characters would become Word structure inside docxtpl (\a a paragraph, \f a page
-# break, \t a tab), so they never survive input; \n is kept for multi-line values.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# break, \t a tab), so they never survive input; \n is kept for multi-line values. Unicode's own
+# line and paragraph separators (U+0085, U+2028, U+2029) would split a subject or a heading into
+# lines Word shows but the text does not have: they become spaces, like a tab. The noncharacters
+# U+FFFE and U+FFFF are not text at all.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_SPACES = re.compile("[\t\x85\u2028\u2029]")
 
 
 def nfc(text: str) -> str:
-    """Text as it enters the system: NFC, no control characters, \\r\\n as \\n."""
-    if "\r" in text or "\t" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    """Text as it enters the system: NFC, no control characters, \\r\\n as \\n, line separators as spaces."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _SPACES.search(text):
+        text = _SPACES.sub(" ", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text
@@ -64,6 +71,12 @@ def upper(text: str) -> str:
     return unicodedata.normalize("NFC", text.upper())
 
 
+def type_label(type_name: str) -> str:
+    """A document type in one case style for tables and listings: `QUYẾT ĐỊNH` -> `Quyết định`."""
+    text = " ".join(type_name.split())
+    return text[:1].upper() + text[1:].lower()
+
+
 def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
@@ -100,14 +113,22 @@ def short_date(date: dt.date | str | None) -> str:
     return date.strftime("%d/%m/%Y")
 
 
+_DATE_FORMS = (re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"), re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"))
+
+
 def parse_date(text: str) -> dt.date:
-    """`YYYY-MM-DD` or `dd/mm/yyyy`; ValueError naming the forms otherwise."""
+    """`YYYY-MM-DD` or `dd/mm/yyyy`; ValueError naming the forms, or saying the date does not exist."""
     text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
+    for form in _DATE_FORMS:
+        found = form.fullmatch(text)
+        if found:
+            year, month, day = (int(found[k]) for k in "ymd")
+            if not 1 <= month <= 12:
+                raise ValueError(f"the date {text} does not exist: there is no month {month}")
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(f"the date {text} does not exist: month {month} of {year} has {last} days")
+            return dt.date(year, month, day)
     raise ValueError(f"expected a date as YYYY-MM-DD or dd/mm/yyyy, got {text!r}")
 
 

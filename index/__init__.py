@@ -12,16 +12,32 @@
 The index lives in HOME/index/ and is derived: `rebuild` recreates it from the archive.
 """
 
-from .analysis import fold, symbol_key
-from .extract import ExtractError, Extracted, extract, extract_files
-from .importer import ImportReport, import_files, parse_overrides
-from .maintenance import ArchiveIndexer, CheckReport, check, index_documents, rebuild
-from .recognize import Recognized, recognize
-from .schema import Entry
-from .search import Filters, Hit, SearchResults
-from .searchindex import SearchIndex
-from .store import SearchIndexError
-from .writer import IndexBusy
+from typing import TYPE_CHECKING
+
+from docgen.lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from .analysis import fold, symbol_key
+    from .extract import ExtractError, Extracted, extract, extract_files
+    from .importer import ImportReport, import_files, parse_overrides
+    from .maintenance import ArchiveIndexer, CheckReport, check, index_documents, rebuild
+    from .recognize import Recognized, recognize
+    from .schema import Entry
+    from .search import Filters, Hit, SearchResults
+    from .searchindex import SearchIndex
+    from .store import SearchIndexError
+    from .writer import IndexBusy
+
+LAZY = {
+    "fold": "analysis", "symbol_key": "analysis", "ExtractError": "extract", "Extracted": "extract",
+    "extract": "extract", "extract_files": "extract", "ImportReport": "importer", "import_files": "importer",
+    "parse_overrides": "importer", "ArchiveIndexer": "maintenance", "CheckReport": "maintenance",
+    "check": "maintenance", "index_documents": "maintenance", "rebuild": "maintenance",
+    "Recognized": "recognize", "recognize": "recognize", "Entry": "schema", "Filters": "search", "Hit": "search",
+    "SearchResults": "search", "SearchIndex": "searchindex", "SearchIndexError": "store", "IndexBusy": "writer",
+}
+
+__getattr__ = lazy_attributes(__name__, LAZY, like_modules=frozenset({"extract", "recognize"}))
 
 __all__ = [
     "ArchiveIndexer", "CheckReport", "Entry", "ExtractError", "Extracted", "Filters", "Hit", "ImportReport",

@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen import limits
+from docgen.datafile import OneOf
 from docgen.errors import DocgenError
 from docgen.kinds import KINDS
+from docgen.layout import SECRECY_MARKS, URGENCY_MARKS
 from docgen.vietnamese import nfc, parse_date
 
 from .extract import extract_files
 from .recognize import recognize
 
+MARKS = {"secrecy": OneOf(SECRECY_MARKS), "urgency": OneOf(URGENCY_MARKS)}
 SETTABLE = ("kind", "type_name", "number_symbol", "subject", "date", "place", "agency", "parent_agency",
             "drafting_unit", "signer_name", "signer_title", "signing_authority", "secrecy", "urgency")
 
@@ -46,18 +50,27 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, Any]:
             raise DocgenError(f"--set {pair!r}: expected field=value, e.g. --set kind=cong_van")
         if name not in SETTABLE:
             raise DocgenError(f"--set {name}: not a field that can be set (fields: {', '.join(SETTABLE)})")
+        if len(value) > limits.DATA_FIELD_CHARS:
+            raise DocgenError(f"--set {name}: {len(value):,} characters; a field may hold at most "
+                              f"{limits.DATA_FIELD_CHARS:,}")
         if name == "date":
             try:
                 overrides[name] = parse_date(value)
             except ValueError as exc:
                 raise DocgenError(f"--set date={value}: {exc}") from None
+        elif name == "kind" and value not in KINDS:
+            raise DocgenError(f"--set kind={value}: not a document kind (kinds: {', '.join(KINDS)})")
+        elif name in MARKS:
+            overrides[name] = MARKS[name](value)
+            if overrides[name] not in MARKS[name].values:
+                raise DocgenError(f"--set {name}={value}: expected {MARKS[name].accepted}")
         else:
             overrides[name] = value
     if "number_symbol" in overrides:
         number, slash, symbol = overrides["number_symbol"].partition("/")
-        if not slash or not number.strip().isdigit() or not symbol.strip():
-            raise DocgenError(f"--set number_symbol={overrides['number_symbol']}: expected NUMBER/SYMBOL, "
-                              "e.g. 1140/SGD&ĐT-VP")
+        if not slash or not number.strip().isdigit() or not symbol.strip() or len(number.strip()) > 9:
+            raise DocgenError(f"--set number_symbol={overrides['number_symbol']}: expected NUMBER/SYMBOL, a number "
+                              "of at most 9 digits, e.g. 1140/SGD&ĐT-VP")
         overrides["number"], overrides["symbol"] = int(number), symbol.strip()
     return overrides
 

@@ -2,7 +2,7 @@
 
 Reading: quoted phrases ("..." or “...”) and plain words. Anything else that looks like
 syntax is read as plain words; an unbalanced quote makes the whole text plain words (and
-says so). Nothing the user types raises.
+says so). Nothing the user types raises, but a query longer than docgen.limits allows.
 
 Building: every word must match (in the text, which holds the subject; marks optional); a run of
 words that spells a number-symbol known to the index, or a date in any of its forms, is
@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from whoosh import query as q
 from whoosh.reading import IndexReader
 
+from docgen import limits
+from docgen.errors import DocgenError
 from docgen.vietnamese import nfc
 
 from .analysis import WORD, date_key, dates_in, fold, symbol_key
@@ -76,6 +78,9 @@ def _tokens(text: str, offset: int = 0) -> list[Token]:
 
 
 def read(text: str) -> ReadQuery:
+    if len(text or "") > limits.QUERY_CHARS:
+        raise DocgenError(f"the query is {len(text):,} characters long; a query may be at most "
+                          f"{limits.QUERY_CHARS:,}: search for its most telling words")
     text = nfc(text or "").translate(_QUOTES)
     read_query = ReadQuery(text)
     if text.count('"') % 2:

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from docgen.vietnamese import short_date
+from docgen.vietnamese import short_date, type_label
 
 from .search import SearchResults
 
@@ -18,8 +18,10 @@ STATUS_LABELS = {"issued": "hiệu lực", "revoked": "thu hồi", "replaced": "
 
 
 def print_results(results: SearchResults, console: Console) -> None:
+    """The hits as a table. Every text from the archive is a Text, never markup: a subject holding
+    `[/x]` prints as typed."""
     for notice in results.notices:
-        console.print(f"[yellow]Note:[/yellow] {notice}", highlight=False)
+        console.print(Text.assemble(("Note:", "yellow"), " ", notice))
     if not results.hits:
         console.print("No documents found.", highlight=False)
         return
@@ -36,15 +38,25 @@ def print_results(results: SearchResults, console: Console) -> None:
             snippet.stylize("bold reverse", start, end)
         number = hit.number_symbol or f"({hit.id})"
         status = "" if hit.status == "issued" else f"\n[{STATUS_LABELS.get(hit.status, hit.status)}]"
-        kind = hit.kind + (f"\n{hit.secrecy}" if hit.secrecy else "")
-        table.add_row(str(hit.rank), Text(number + status), short_date(hit.date), kind, Text(hit.subject), snippet)
+        kind = (type_label(hit.type_name) if hit.type_name else kind_label(hit.kind)) + (
+            f"\n{hit.secrecy}" if hit.secrecy else "")
+        table.add_row(str(hit.rank), Text(number + status), short_date(hit.date), Text(kind), Text(hit.subject),
+                      snippet)
     console.print(table)
     shown = len(results.hits)
     console.print(f"{results.total} document(s) found" + (f", the first {shown} shown" if shown < results.total
                                                           else ""), highlight=False)
-    console.print("By kind: " + ", ".join(f"{k or '?'} {n}" for k, n in results.by_kind.items()), highlight=False)
+    console.print(Text("By kind: " + ", ".join(f"{kind_label(k)} {n}" for k, n in results.by_kind.items())))
     if results.by_year:
-        console.print("By year: " + ", ".join(f"{y} {n}" for y, n in results.by_year.items()), highlight=False)
+        console.print(Text("By year: " + ", ".join(f"{y} {n}" for y, n in results.by_year.items())))
+
+
+def kind_label(kind: str | None) -> str:
+    """A kind as its Vietnamese type name (`Quyết định`), never the internal name."""
+    from docgen.kinds import KINDS
+
+    known = KINDS.get(kind or "")
+    return type_label(known.type_name or known.label) if known else "?"
 
 
 @contextmanager

@@ -177,8 +177,8 @@ def test_revoke_and_replace_record_relations_and_edit_nothing(archive):
     assert revoked.status == "revoked" and revoked.superseded_by.by_document_id == revoker.id
 
     for attempt, message in [
-        (lambda: revoke(archive, old.id, by=revoker.id), "already đã bị thay thế"),
-        (lambda: replace(archive, revoker.id, by=newer.id), "itself đã bị thu hồi"),
+        (lambda: revoke(archive, old.id, by=revoker.id), "already replaced by 02/KH-SGD&ĐT"),
+        (lambda: replace(archive, revoker.id, by=newer.id), "itself revoked: a document no longer in force"),
         (lambda: revoke(archive, revoker.id, by=revoker.id), "cannot revoke itself"),
     ]:
         with pytest.raises(ArchiveError, match=message):

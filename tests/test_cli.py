@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import docx
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -68,9 +69,15 @@ def test_bad_data_exits_2_naming_file_and_field_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
-def test_bad_date_option_is_a_usage_error(tmp_path):
-    result = run("render", "ke_hoach", write_plan(tmp_path), "-o", tmp_path / "x.docx", "--date", "2025-13-01")
-    assert result.exit_code == 2 and "dd/mm/yyyy" in result.output
+@pytest.mark.parametrize("date, message", [
+    ("31/02/2025", "the date 31/02/2025 does not exist: month 2 of 2025 has 28 days"),
+    ("2025-13-01", "the date 2025-13-01 does not exist: there is no month 13"),
+    ("mai", "expected a date as YYYY-MM-DD or dd/mm/yyyy, got 'mai'"),
+])
+def test_bad_date_option_is_a_usage_error(tmp_path, date, message):
+    result = run("render", "ke_hoach", write_plan(tmp_path), "-o", tmp_path / "x.docx", "--date", date)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"Error: Invalid value for '--date': {message}"
 
 
 def test_check_exit_codes_and_json(tmp_path, rendered_examples):

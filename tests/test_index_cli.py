@@ -36,9 +36,9 @@ def test_search_prints_a_table_with_counts(home):
     result = run(home, "search", "quyet dinh tang giay khen")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "02/QĐ-SGD&ĐT" in out and "10/02/2025" in out and "quyet_dinh_khen_thuong" in out
+    assert "02/QĐ-SGD&ĐT" in out and "10/02/2025" in out and "Quyết định" in out
     assert "Đoạn trích" in out and "tặng Giấy khen" in out
-    assert "By kind: quyet_dinh_khen_thuong 1" in out and "By year: 2025 1" in out
+    assert "By kind: Quyết định 1" in out and "By year: 2025 1" in out
 
 
 def test_search_json_is_a_list_of_hits(home):

@@ -189,6 +189,14 @@ def test_decomposed_input_is_normalised():
     assert paragraph(document, "^Thực hiện Phong trào").text == PLAN["subject"]
 
 
+def test_line_separators_do_not_split_the_subject():
+    data = dict(PLAN, subject="Thực hiện\u2028Phong trào\u2029thi đua\x85năm học\ufffe 2025\uffff")
+    document = open_docx(docgen.render("ke_hoach", data))
+    texts = [p.text for p in all_paragraphs(document)]
+    assert "Thực hiện Phong trào thi đua năm học 2025" in texts
+    assert not any(ch in t for t in texts for ch in "\u2028\u2029\x85\ufffe\uffff")
+
+
 def _template_with(tmp_path, text):
     source = TEMPLATES_DIR / "ke_hoach.docx"
     document = docx.Document(source)

@@ -80,6 +80,12 @@ def test_input_is_nfc_and_loses_control_characters():
     assert data["subject"] == "Quyết định khen thưởng" and data["list"][0] == data["subject"]
 
 
+def test_unicode_line_separators_become_spaces_and_noncharacters_go():
+    assert nfc("Kế hoạch\u2028thi đua\u2029năm\x85học") == "Kế hoạch thi đua năm học"
+    assert nfc("Kế\ufffe hoạch\uffff") == "Kế hoạch"
+    assert nfc("a\x80b\x9fc") == "abc"
+
+
 def test_parse_date_accepts_both_forms():
     assert parse_date("2025-01-05") == parse_date("05/01/2025") == dt.date(2025, 1, 5)
     with pytest.raises(ValueError):

@@ -11,7 +11,9 @@ from typing import Any
 
 from lxml import etree
 
+from .. import limits
 from ..errors import DataError
+from .columns import column_letter
 from ..vietnamese import nfc
 
 
@@ -42,15 +44,34 @@ class Grid:
 def read_grids(path: str | Path) -> list[Grid]:
     path = Path(path)
     if not path.is_file():
-        raise DataError(str(path), ["không tìm thấy tệp (file not found)"])
+        raise DataError(str(path), ["không tìm thấy tệp"])
+    size = path.stat().st_size
+    if size > limits.SHEET_FILE_BYTES:
+        raise DataError(str(path), [f"tệp nặng {limits.size_text(size)}; một danh sách được tối đa "
+                                    f"{limits.size_text(limits.SHEET_FILE_BYTES)}"])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return within_limits(path, _read_xlsx(path))
     if suffix in (".csv", ".txt"):
-        return [Grid(None, _read_csv(path))]
+        return within_limits(path, [Grid(None, _read_csv(path))])
     if suffix == ".xls":
         raise DataError(str(path), ["tệp .xls (Excel 97-2003) không đọc được: mở bằng Excel và lưu lại dưới dạng .xlsx"])
     raise DataError(str(path), [f"cần tệp .xlsx hoặc .csv, nhận được {suffix or 'tệp không có phần mở rộng'}"])
+
+
+def within_limits(path: Path, grids: list[Grid]) -> list[Grid]:
+    """The grids, unless they hold more rows, or a longer cell, than docgen.limits allows."""
+    rows = sum(len(grid.rows) for grid in grids)
+    if rows > limits.SHEET_ROWS:
+        raise DataError(str(path), [f"tệp có {rows:,} dòng; một danh sách được tối đa {limits.SHEET_ROWS:,} dòng"])
+    for grid in grids:
+        for number, row in enumerate(grid.rows, 1):
+            for column, value in enumerate(row):
+                if isinstance(value, str) and len(value) > limits.SHEET_CELL_CHARS:
+                    sheet = f"sheet '{grid.name}', " if grid.name else ""
+                    raise DataError(str(path), [f"{sheet}dòng {number}, cột {column_letter(column)}: ô có {len(value):,} ký tự; "
+                                                f"một ô được tối đa {limits.SHEET_CELL_CHARS:,} ký tự"])
+    return grids
 
 
 def _clean(value: Any) -> Any:

@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable
 
-from docxtpl import RichText
 from pydantic import Field
 
 from .. import markup
 from ..agency import Agency, Signer, Strict
-from ..datafile import Date
+from ..datafile import Date, one_of
 from ..layout import CIRCULATION_NOTES, HEADER_COLUMN_CM, PARTS, SECRECY_MARKS, URGENCY_MARKS
 from ..metrics import break_name
 from ..vietnamese import date_line, number_symbol, symbol_for, upper
 
-Secrecy = Literal["MẬT", "TỐI MẬT", "TUYỆT MẬT"]
-Urgency = Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
-Circulation = Literal["XEM XONG TRẢ LẠI", "LƯU HÀNH NỘI BỘ"]
-assert set(Secrecy.__args__) == set(SECRECY_MARKS)  # type: ignore[attr-defined]
-assert set(Urgency.__args__) == set(URGENCY_MARKS)  # type: ignore[attr-defined]
-assert set(Circulation.__args__) == set(CIRCULATION_NOTES)  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from docxtpl import RichText
+
+Secrecy = one_of(SECRECY_MARKS)
+Urgency = one_of(URGENCY_MARKS)
+Circulation = one_of(CIRCULATION_NOTES)
 
 
 class DocumentData(Strict):
@@ -201,6 +200,8 @@ class Document:
 
 def rich(spans: list[markup.Span] | tuple[markup.Span, ...]) -> RichText:
     """Runs for a template paragraph: plain spans take the paragraph style's formatting."""
+    from docxtpl import RichText
+
     text = RichText()
     for span in spans:
         text.add(span.text, bold=span.bold, italic=span.italic)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from .. import markup
+from ..datafile import Paragraphs
 from .base import Document, Kind, SignedData, body_blocks, common_context
 
 
@@ -15,7 +16,8 @@ class PlanData(SignedData):
         title="Trích yếu nội dung", description="the line under KẾ HOẠCH",
         examples=["Thực hiện Phong trào thi đua “Đổi mới, sáng tạo trong quản lý, giảng dạy và học tập” giai đoạn 2020-2025"],
     )
-    basis: str = Field("", title="Căn cứ, mục đích ban hành", description="markup: the 'Thực hiện ...' paragraphs before the sections")
+    basis: Paragraphs = Field("", title="Căn cứ, mục đích ban hành",
+                              description="markup, or a list of paragraphs: the 'Thực hiện ...' paragraphs before the sections")
     body: str = Field(title="Nội dung", description="markup: # section, ## subsection, ### point, - item, + sub-item")
     level3: markup.Level3 = Field("letter", title="Đánh số đề mục cấp 3", description="'letter' for a), b); 'decimal' for 1.1., 1.2.")
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from ..agency import Strict
-from ..datafile import Date
+from ..datafile import Date, one_of
 from ..layout import PARTS, text_width_mm, twips
 from ..metrics import break_name
 from ..vietnamese import legal_date, roman
 from .base import Document
 
-NomineeType = Literal["collective", "individual"]
-
-_TYPE_WORDS = {"tập thể": "collective", "tap the": "collective", "cá nhân": "individual", "ca nhan": "individual"}
+NomineeType = one_of(("collective", "individual"), {"tập thể": "collective", "cá nhân": "individual"})
 
 
 class Nominee(Strict):
@@ -28,14 +26,6 @@ class Nominee(Strict):
     sex: str = Field("", title="Giới tính", examples=["Nữ"])
     summary: str = Field("", title="Thành tích tóm tắt")
     votes: int | None = Field(None, ge=0, title="Số phiếu đồng ý")
-
-    @field_validator("type", mode="before")
-    @classmethod
-    def _type(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return _TYPE_WORDS.get(value.strip().lower(), value)
-        return value
-
 
     @property
     def position_and_unit(self) -> str:

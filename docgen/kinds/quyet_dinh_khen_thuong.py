@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from ..agency import Strict
+from ..datafile import TextList
 from ..vietnamese import amount_in_figures, amount_in_words, collectives_and_individuals, upper
 from .base import Document, Kind, SignedData, articles, bases, body_blocks, common_context, paragraph
 from .nominees import Nominee, annex_context, annex_note, awardees, count_by_type
@@ -61,7 +62,8 @@ class AwardDecisionData(SignedData):
     authority: str = Field("", title="Thẩm quyền ban hành",
                            description="line under the subject; default the agency file's authority (its head's title and name)",
                            examples=["GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
-    bases: list[str] = Field(min_length=1, title="Căn cứ", examples=[["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"]])
+    bases: TextList = Field(min_length=1, title="Căn cứ", description="a list, or a text with one basis a line",
+                            examples=[["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"]])
     proposal: str = Field(title="Theo đề nghị của", examples=["Chánh Văn phòng Sở"])
     award: str = Field(title="Hình thức khen thưởng", examples=["Giấy khen của Giám đốc Sở Giáo dục và Đào tạo"])
     achievement: str = Field(title="Thành tích", examples=["đã có thành tích xuất sắc trong năm học 2024-2025"])

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from .. import markup
+from ..datafile import TextList
 from ..vietnamese import collectives_and_individuals
 from .base import Document, Kind, SignedData, addressee_lines, bases, body_blocks, common_context, paragraph
 from .nominees import Nominee, annex_context, annex_note, awardees, count_by_type
@@ -17,7 +18,8 @@ class SubmissionData(SignedData):
                          examples=["Về việc đề nghị tặng Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo"])
     addressees: list[str] = Field(min_length=1, title="Kính gửi",
                                   examples=[["Bộ Giáo dục và Đào tạo (qua Vụ Thi đua - Khen thưởng)"]])
-    bases: list[str] = Field(default_factory=list, title="Căn cứ", examples=[["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"]])
+    bases: TextList = Field(default_factory=list, title="Căn cứ", description="a list, or a text with one basis a line",
+                            examples=[["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"]])
     body: str = Field("", title="Nội dung", description="markup: the movement's results and the council's decision")
     award: str = Field(title="Hình thức khen thưởng đề nghị", examples=["Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo"])
     decider: str = Field(title="Người có thẩm quyền quyết định", examples=["Bộ trưởng Bộ Giáo dục và Đào tạo"])
