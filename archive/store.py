@@ -125,9 +125,10 @@ class FileStore:
         return {"published": published, "deleted": deleted}
 
     def walk(self) -> Iterator[Path]:
-        """Every file under the store's root."""
+        """Every entry under the store's root: the files in its folders, and anything else as it is
+        (links are not followed)."""
         for folder in sorted(self.root.iterdir()):
-            if folder.is_dir():
+            if folder.is_dir() and not folder.is_symlink():
                 yield from sorted(p for p in folder.iterdir())
             else:
                 yield folder
