@@ -216,7 +216,7 @@ def test_verify_finds_missing_and_unknown_files_and_gaps(archive):
     first = issue(archive, "2025-01-05")
     second = issue(archive, "2025-01-06")
     issue(archive, "2025-01-07")
-    assert oct(os.stat(first.files["docx"].path).st_mode & 0o777) == "0o444"
+    assert oct(os.stat(first.files["docx"].path).st_mode & 0o777) == "0o400"
     os.remove(first.files["docx"].path)
     stray = archive.store.root / "ab" / ("ab" + "0" * 62)
     stray.parent.mkdir(exist_ok=True)
