@@ -284,6 +284,8 @@ def check_database(path: Path, present: dict[str, int], missing: set[str]) -> li
     try:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA trusted_schema = OFF")
+        if schema_version(db) < 1:
+            return [f"{DATABASE}: not a docgen archive database (it has no schema version)"]
         problems = schema_problems(db)  # first: nothing else is read from a schema we did not make
         if problems:
             return problems

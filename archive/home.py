@@ -30,7 +30,7 @@ from . import audit
 from .config import CONFIG_FILE, ArchiveConfig, load_config
 from .errors import ArchiveError
 from .register import NumberRegister
-from .schema import migrate
+from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
 from .store import FileStore
 
 DATABASE = "archive.sqlite"
@@ -62,6 +62,8 @@ class Archive:
         self.store = FileStore(self.home / "files", self.home / "staging")
         self.indexer: Indexer | None = SearchIndexer()
         self._queue_fd: int | None = None
+        # How the database's schema differs from docgen's (a trigger, a view...): nothing is written then.
+        self.foreign_schema: list[str] = []
 
     # -- opening -------------------------------------------------------------------------
 
@@ -111,10 +113,15 @@ class Archive:
                                "the home from a backup (`docgen restore`)") from exc
         try:
             db.execute("PRAGMA journal_mode = WAL")
-            migrate(db, str(path))
+            foreign = schema_problems(db)
+            if not foreign:
+                migrate(db, str(path))
+            elif schema_version(db) > SCHEMA_VERSION:
+                raise ArchiveError(f"{path}: {foreign[0]}: upgrade docgen to open it")
             archive = cls(home, db)
+            archive.foreign_schema = foreign
             make_folders(home)
-            if archive.store.has_staged():
+            if archive.store.has_staged() and not foreign:
                 archive.recover()
         except sqlite3.DatabaseError as exc:
             db.close()
@@ -156,6 +163,9 @@ class Archive:
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
         """A write transaction holding SQLite's write lock: one writer at a time, across processes."""
+        if self.foreign_schema:
+            raise ArchiveError(f"{self.home / DATABASE}: its schema is not docgen's ({'; '.join(self.foreign_schema)}): "
+                               "nothing is written to it; run `docgen verify`, then restore the home from a backup")
         with self._writers_queue():
             self.db.execute("BEGIN IMMEDIATE")
             try:

@@ -188,8 +188,6 @@ def schema_problems(db: sqlite3.Connection) -> list[str]:
     version = schema_version(db)
     if version > SCHEMA_VERSION:
         return [f"made by a newer docgen (schema version {version}; this one knows up to {SCHEMA_VERSION})"]
-    if version < 1:
-        return ["not a docgen archive database (no schema version)"]
     found = {tuple(row) for row in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
     expected = _schema_of(version)
     problems = []

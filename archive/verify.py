@@ -44,7 +44,7 @@ class VerifyReport:
 
 def verify(archive: Archive) -> VerifyReport:
     started = time.perf_counter()
-    report = VerifyReport(recovered=archive.recover())
+    report = VerifyReport(recovered={} if archive.foreign_schema else archive.recover())
     with archive.reading() as db:
         report.problems += [f"database: {row[0]}" for row in db.execute("PRAGMA quick_check") if row[0] != "ok"]
         report.problems += [f"database: {problem}" for problem in schema_problems(db)]
