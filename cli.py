@@ -197,6 +197,11 @@ def actor_option(func):
                         help="Who does this, for the audit trail (default: the OS user).")(func)
 
 
+def include_secret_option(func):
+    return click.option("--include-secret", is_flag=True,
+                        help="Include documents marked MẬT, TỐI MẬT or TUYỆT MẬT (hidden otherwise).")(func)
+
+
 def open_archive(ctx: click.Context):
     from archive import Archive
 
@@ -288,16 +293,18 @@ def issue(ctx, kind, data, date, pdf, actor, as_json) -> None:
 @cli.command()
 @click.argument("ref", metavar="ID|NUMBER_SYMBOL")
 @click.option("--year", type=int, help="The year, when the number-symbol exists in several.")
+@include_secret_option
 @click.option("--json", "as_json", is_flag=True, help="Print the document's record as JSON.")
 @click.pass_context
 @reports_errors
-def show(ctx, ref, year, as_json) -> None:
+def show(ctx, ref, year, include_secret, as_json) -> None:
     """Show an issued document: its metadata, files, relations and history."""
     from archive import find_document, load_record
     from archive.audit import history
 
     with open_archive(ctx) as archive:
-        record = load_record(archive.db, find_document(archive.db, ref, year=year), archive.store)
+        found = find_document(archive.db, ref, year=year, include_secret=include_secret)
+        record = load_record(archive.db, found, archive.store, include_secret=include_secret)
         events = history(archive.db, record.id)
     if as_json:
         emit_json({**record.as_dict(), "history": events})
@@ -311,17 +318,19 @@ def show(ctx, ref, year, as_json) -> None:
               help="Where to write the copy.")
 @click.option("--pdf", is_flag=True, help="The PDF copy instead of the DOCX.")
 @click.option("--year", type=int, help="The year, when the number-symbol exists in several.")
+@include_secret_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @reports_errors
-def get(ctx, ref, output, pdf, year, as_json) -> None:
+def get(ctx, ref, output, pdf, year, include_secret, as_json) -> None:
     """Copy an issued document's DOCX (or --pdf) out of the store to OUTPUT, hash checked."""
     from archive import ArchiveError, IntegrityProblem, find_document, load_record
     from archive.store import fsync_dir
 
     role = "pdf" if pdf else "docx"
     with open_archive(ctx) as archive:
-        record = load_record(archive.db, find_document(archive.db, ref, year=year), archive.store)
+        found = find_document(archive.db, ref, year=year, include_secret=include_secret)
+        record = load_record(archive.db, found, archive.store, include_secret=include_secret)
         stored = record.files.get(role)
         if stored is None:
             raise ArchiveError(f"{record.number_symbol} (id {record.id}) has no PDF yet: make it with "
@@ -348,17 +357,19 @@ def get(ctx, ref, output, pdf, year, as_json) -> None:
 @click.option("--year", type=int, help="Only documents of this year.")
 @click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong).")
 @click.option("--register", help="Only documents of this register (e.g. chung, mat).")
+@include_secret_option
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
 @click.pass_context
 @reports_errors
-def list_(ctx, year, kind, register, as_json) -> None:
+def list_(ctx, year, kind, register, include_secret, as_json) -> None:
     """List issued documents in register order (year, register, number)."""
     from archive import list_documents
     from archive.records import STATUS_LABELS
 
     with open_archive(ctx) as archive:
         with archive.reading() as db:
-            records = list_documents(db, year=year, kind=kind, register=register, store=archive.store)
+            records = list_documents(db, year=year, kind=kind, register=register, store=archive.store,
+                                     include_secret=include_secret)
     if as_json:
         emit_json({"count": len(records), "documents": [r.as_dict() for r in records]})
         return
@@ -377,16 +388,17 @@ def list_(ctx, year, kind, register, as_json) -> None:
 @click.option("--missing", is_flag=True, help="Every document whose PDF was asked for and is missing.")
 @click.option("--year", type=int, help="The year, when a number-symbol exists in several.")
 @actor_option
+@include_secret_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 @reports_errors
-def pdf(ctx, refs, missing, year, actor, as_json) -> None:
+def pdf(ctx, refs, missing, year, actor, include_secret, as_json) -> None:
     """Make the missing PDF copy of documents (one LibreOffice start for all)."""
     from archive import ArchiveError, find_document, make_pdfs
     from archive.pdf_copies import missing_pdfs
 
     with open_archive(ctx) as archive:
-        ids = [find_document(archive.db, ref, year=year) for ref in refs]
+        ids = [find_document(archive.db, ref, year=year, include_secret=include_secret) for ref in refs]
         if missing:
             ids += missing_pdfs(archive.db)
         if not refs and not missing:
@@ -407,15 +419,16 @@ def supersede_command(relation: str):
                   help=f"The newer document that does the {verb} (issue it first).")
     @click.option("--year", type=int, help="The year of ID|NUMBER_SYMBOL, when it exists in several.")
     @actor_option
+    @include_secret_option
     @click.option("--json", "as_json", is_flag=True, help="Print the updated record as JSON.")
     @click.pass_context
     @reports_errors
-    def command(ctx, ref, by_ref, year, actor, as_json) -> None:
+    def command(ctx, ref, by_ref, year, actor, include_secret, as_json) -> None:
         import archive as lib
 
         with open_archive(ctx) as archive:
-            old = lib.find_document(archive.db, ref, year=year)
-            new = lib.find_document(archive.db, by_ref)
+            old = lib.find_document(archive.db, ref, year=year, include_secret=include_secret)
+            new = lib.find_document(archive.db, by_ref, include_secret=include_secret)
             record = getattr(lib, verb)(archive, old, by=new, actor=actor)
         if as_json:
             emit_json(record.as_dict())
@@ -443,16 +456,21 @@ def register_group() -> None:
               help="The file to write: .xlsx, or .docx / .pdf to print.")
 @click.option("--docx", "fmt", flag_value="docx", help="Write an A4 landscape .docx.")
 @click.option("--pdf", "fmt", flag_value="pdf", help="Write an A4 landscape PDF.")
+@click.option("--include-secret", is_flag=True,
+              help="Also write the register of secret documents (MẬT, TỐI MẬT, TUYỆT MẬT).")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @reports_errors
-def register_export(ctx, year, output, fmt, actor, as_json) -> None:
-    """Write the register of YEAR: one sheet (or section) per register, in number order."""
+def register_export(ctx, year, output, fmt, include_secret, actor, as_json) -> None:
+    """Write the register of YEAR: one sheet (or section) per register, in number order.
+
+    The register of secret documents only with --include-secret.
+    """
     from archive import export_register
 
     with open_archive(ctx) as archive:
-        written = export_register(archive, year, output, fmt=fmt, actor=actor)
+        written = export_register(archive, year, output, fmt=fmt, actor=actor, include_secret=include_secret)
     if as_json:
         emit_json(written)
     else:

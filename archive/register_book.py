@@ -82,9 +82,10 @@ class Book:
         return sum(len(rows) for rows in self.registers.values())
 
 
-def read_book(archive: Archive, year: int) -> Book:
+def read_book(archive: Archive, year: int, *, include_secret: bool = False) -> Book:
+    """The book of `year`; the secret register (and any secret document) only with `include_secret`."""
     with archive.reading() as db:
-        records = list_documents(db, year=year)
+        records = list_documents(db, year=year, include_secret=include_secret)
     settings = archive.config.registers
     # The office's own registers first, in the order of its settings; councils' after.
     order = list(dict.fromkeys([settings.default, *settings.by_type.values(), settings.secret]))
@@ -96,14 +97,15 @@ def read_book(archive: Archive, year: int) -> Book:
 
 
 def export_register(archive: Archive, year: int, output: str | os.PathLike, *, fmt: str | None = None,
-                    actor: str | None = None) -> dict[str, Any]:
-    """Write the register book of `year` to `output` (format from `fmt`, else the suffix)."""
+                    actor: str | None = None, include_secret: bool = False) -> dict[str, Any]:
+    """Write the register book of `year` to `output` (format from `fmt`, else the suffix); the
+    secret register only with `include_secret`."""
     output = Path(output)
     fmt = (fmt or output.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ArchiveError(f"{output}: cannot tell the format: name a .xlsx, .docx or .pdf file "
                            "(or give --docx / --pdf)")
-    book = read_book(archive, year)
+    book = read_book(archive, year, include_secret=include_secret)
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".docgen-register-", dir=output.parent) as tmp:
         staged = Path(tmp) / f"so-van-ban-di.{'docx' if fmt == 'pdf' else fmt}"
@@ -117,7 +119,7 @@ def export_register(archive: Archive, year: int, output: str | os.PathLike, *, f
     fsync_dir(output.parent)
     with archive.writing() as db:
         audit.record(db, "export", actor, year=year, format=fmt, path=str(output.resolve()),
-                     documents=book.documents)
+                     documents=book.documents, include_secret=include_secret)
     return {"path": str(output), "format": fmt, "year": year, "documents": book.documents,
             "registers": {name: len(rows) for name, rows in book.registers.items()}}
 

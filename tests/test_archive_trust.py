@@ -295,3 +295,53 @@ def test_register_export_writes_every_cell_as_text(tmp_path):
     with zipfile.ZipFile(out) as package:
         xml = package.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml and "<f " not in xml
+
+
+# -- secret documents exist only for whoever asks for them ----------------------------------------
+
+
+def test_secret_documents_are_hidden_from_list_show_get_and_the_register_unless_asked(tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    home = tmp_path / "home"
+    with Archive.init(home, AGENCY) as archive:
+        archive.indexer = None
+        issue_document(archive, "ke_hoach", DATA, date=dt.date(2025, 1, 5), pdf=False)  # 01/KH in chung
+        secret = issue_document(archive, "ke_hoach", {**DATA, "secrecy": "MẬT", "subject": "Kế hoạch mật"},
+                                date=dt.date(2025, 1, 6), pdf=False).record  # 01/KH in mat: same number-symbol
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["--home", str(home), *map(str, args)])
+
+    listed = run("list", "--json")
+    assert listed.exit_code == 0 and json.loads(listed.stdout)["count"] == 1
+    assert "Kế hoạch mật" not in listed.output and "mat" not in run("list").output
+    # The same number-symbol exists in the secret register: no ambiguity, no hint that it does.
+    shown = run("show", "01/KH-SGD&ĐT", "--json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["register"] == "chung"
+    for args in (["show", str(secret.id)], ["get", str(secret.id), "-o", tmp_path / "out.docx"],
+                 ["pdf", str(secret.id)], ["revoke", str(secret.id), "--by", "1"]):
+        hidden = run(*args)
+        assert hidden.exit_code == 2
+        assert f"no document with id {secret.id} in this archive" in hidden.output
+        assert "mật" not in hidden.output.lower() and "mat" not in hidden.output
+    assert not (tmp_path / "out.docx").exists()
+    missing = run("show", "99")
+    assert missing.output.replace("99", str(secret.id)) == run("show", str(secret.id)).output  # same words
+
+    asked = run("show", str(secret.id), "--include-secret", "--json")
+    assert asked.exit_code == 0 and json.loads(asked.stdout)["subject"] == "Kế hoạch mật"
+    both = run("show", "01/KH-SGD&ĐT", "--include-secret")
+    assert both.exit_code == 2 and "names 2 documents" in both.output
+    assert json.loads(run("list", "--include-secret", "--json").stdout)["count"] == 2
+    assert run("get", str(secret.id), "-o", tmp_path / "out.docx", "--include-secret").exit_code == 0
+
+    book = tmp_path / "so.xlsx"
+    written = run("register", "export", "--year", "2025", "-o", book, "--json")
+    assert json.loads(written.stdout)["registers"] == {"chung": 1}
+    assert openpyxl.load_workbook(book).sheetnames == ["chung"]
+    assert run("register", "export", "--year", "2025", "-o", book, "--include-secret").exit_code == 0
+    assert openpyxl.load_workbook(book).sheetnames == ["chung", "mat"]
