@@ -146,6 +146,7 @@ def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *,
         raise ArchiveError(f"{home}: exists and is not empty: restore into a new folder (nothing was changed)")
     home.parent.mkdir(parents=True, exist_ok=True)
     with building_beside(home, "restore") as build:
+        make_folders(build)
         try:
             with tarfile.open(backup_file, "r|*") as tar:
                 manifest, seen = _unpack(tar, backup_file, build)
@@ -166,7 +167,6 @@ def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *,
         except DocgenError as exc:
             raise ArchiveError(f"{backup_file}: refused, its settings are not valid: {exc}\nnothing was "
                                "restored") from None
-        make_folders(build)
         with Archive.open(build) as built:  # upgrades an older backup's schema before it is in place
             with built.writing() as db:
                 audit.record(db, "restore", actor, backup=str(backup_file.resolve()))
@@ -208,7 +208,7 @@ def _unpack(tar: tarfile.TarFile, source: Path, build: Path) -> tuple[dict[str, 
         if total > declared:
             raise refuse(f"its entries hold more than the {declared:,} bytes {MANIFEST} declares (at {name!r})")
         target = build / name
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, exist_ok=True)
         digest = _copy(tar.extractfile(member), target, member.size)
         if store_file:
             sha = store_file.group(2)

@@ -345,3 +345,34 @@ def test_secret_documents_are_hidden_from_list_show_get_and_the_register_unless_
     assert openpyxl.load_workbook(book).sheetnames == ["chung"]
     assert run("register", "export", "--year", "2025", "-o", book, "--include-secret").exit_code == 0
     assert openpyxl.load_workbook(book).sheetnames == ["chung", "mat"]
+
+
+# -- a home is private whatever the umask ------------------------------------------------------------
+
+
+def test_home_database_index_and_backups_are_private_whatever_the_umask(tmp_path):
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        with Archive.init(tmp_path / "home", AGENCY) as archive:  # the search index on, as `docgen issue` runs
+            issue_document(archive, "ke_hoach", DATA, date=dt.date(2025, 1, 5), pdf=False)
+            backup(archive, tmp_path / "backups" / "b.tar.gz")
+        restored, _ = restore(tmp_path / "backups" / "b.tar.gz", tmp_path / "restored")
+        restored.close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "backups" / "b.tar.gz").st_mode) == 0o600
+    for home in (tmp_path / "home", tmp_path / "restored"):
+        assert stat.S_IMODE(os.stat(home).st_mode) == 0o700
+        found = {}
+        for folder, dirs, files in os.walk(home):
+            for name in dirs + files:
+                path = os.path.join(folder, name)
+                found[os.path.relpath(path, home)] = stat.S_IMODE(os.lstat(path).st_mode)
+        assert found["archive.sqlite"] == 0o600 and found["agency.yaml"] == 0o600
+        assert found["index"] == 0o700
+        store = {p: m for p, m in found.items() if p.startswith("files/") and len(p) > 9}
+        assert store and set(store.values()) == {0o400}
+        # The index's own files are the search engine's; the 0700 folders above them close them to others.
+        assert not {p: oct(m) for p, m in found.items() if m & 0o077 and not p.startswith("index/")}
