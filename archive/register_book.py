@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docgen import convert_to_pdf
 from docgen.vietnamese import short_date
+from docgen.workfolder import WorkFolder
 
 from . import audit
 from .errors import ArchiveError
@@ -107,8 +107,8 @@ def export_register(archive: Archive, year: int, output: str | os.PathLike, *, f
                            "(or give --docx / --pdf)")
     book = read_book(archive, year, include_secret=include_secret)
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".docgen-register-", dir=output.parent) as tmp:
-        staged = Path(tmp) / f"so-van-ban-di.{'docx' if fmt == 'pdf' else fmt}"
+    with WorkFolder(output.parent, ".docgen-register-") as tmp:
+        staged = tmp / f"so-van-ban-di.{'docx' if fmt == 'pdf' else fmt}"
         if fmt == "xlsx":
             write_workbook(book, staged)
         else:

@@ -376,3 +376,57 @@ def test_home_database_index_and_backups_are_private_whatever_the_umask(tmp_path
         assert store and set(store.values()) == {0o400}
         # The index's own files are the search engine's; the 0700 folders above them close them to others.
         assert not {p: oct(m) for p, m in found.items() if m & 0o077 and not p.startswith("index/")}
+
+
+# -- what killed runs leave behind is removed by the next run of the same command -----------------------
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from docgen.workfolder import WorkFolder
+folder = WorkFolder(sys.argv[1], sys.argv[2]).__enter__()
+(folder / "copy.docx").write_bytes(b"a DOCX copy of a document")
+print(folder, flush=True)
+time.sleep(120)
+"""
+
+
+def left_by_killed_run(parent, prefix: str, *, kill: bool = True):
+    """A work folder of a run that was killed (SIGKILL) mid-way, or of one still running."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(parent), prefix], stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    folder = proc.stdout.readline().strip()
+    old = time.time() - 60
+    os.utime(folder, (old, old))
+    if kill:
+        proc.kill()
+        proc.wait()
+    return folder, proc
+
+
+def test_leftovers_of_killed_backups_restores_and_pdf_runs_are_removed_next_time(saved, tmp_path, soffice):
+    home = tmp_path / "home"
+    dead, _ = left_by_killed_run(tmp_path, ".docgen-backup-")
+    live, running = left_by_killed_run(tmp_path, ".docgen-backup-", kill=False)
+    dead_restore, _ = left_by_killed_run(tmp_path, ".target-restore-")
+    dead_pdf, _ = left_by_killed_run(home, ".docgen-pdf-")
+    try:
+        with Archive.open(home) as archive:
+            archive.indexer = None
+            backup(archive, tmp_path / "again.tar.gz")
+            assert not os.path.exists(dead) and os.path.exists(live)  # a running backup's folder is kept
+            from archive import make_pdfs
+
+            assert make_pdfs(archive, [1]) == [1]
+            assert not os.path.exists(dead_pdf)
+            assert not [p for p in os.listdir(home) if p.startswith(".docgen-pdf-")]
+        restore(saved, tmp_path / "target")[0].close()
+        assert not os.path.exists(dead_restore)
+    finally:
+        running.kill()
+        running.wait()
