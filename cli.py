@@ -739,10 +739,13 @@ def dossier_build(ctx, campaign, nominees, output, rules, strict, issue_numbers,
                                  progress=lambda message: spinner.update(message))
 
     if issue_numbers:
-        from docgen.dossier.issuing import archive_issuer
+        from archive.dossiers import DossierIssuer
 
         with open_archive(ctx) as archive:
-            report = run(archive_issuer(archive, loaded.agency, actor=actor))
+            issuer = DossierIssuer(archive, loaded.agency, actor=actor)
+            report = run(issuer)
+        for warning in issuer.warnings:
+            click.echo(f"Warning: {warning}", err=True)
     else:
         report = run()
     if as_json:

@@ -9,6 +9,7 @@ lock: if LibreOffice fails the document stays issued and `docgen pdf ID` makes i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -36,8 +37,13 @@ class Issued:
 
 
 def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
-                   date: dt.date | None = None, pdf: bool = True, actor: str | None = None) -> Issued:
-    """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today)."""
+                   date: dt.date | None = None, pdf: bool = True, actor: str | None = None,
+                   reuse: bool = False) -> Issued:
+    """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today).
+
+    With `reuse`, a document in force already issued from the same data (same kind and content,
+    whatever its number) is handed back instead of numbering it again: a retried run that was
+    killed after taking its numbers (`dossier build --issue`) gets the same documents."""
     kind = get_kind(kind) if isinstance(kind, str) else kind
     if not kind.numbered:
         raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
@@ -52,10 +58,15 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
                            "it is issued (give --date of today or earlier)")
     register = archive.registers.register_for(doc)
     actor = actor or audit.default_actor()
+    content = content_digest(doc)
 
     staged, committed = None, False
     try:
         with archive.writing() as db:
+            if reuse and (earlier := issued_from(db, content)) is not None:
+                record = load_record(db, earlier, archive.store)
+                return Issued(record, [*warnings, f"{record.number_symbol} (id {record.id}) was already issued from "
+                                                  "the same data: that document is used, no new number was taken"])
             number = archive.registers.next_number(db, register, issue_date)
             issued = doc.with_number(number, issue_date)
             rendered = render_document(issued)
@@ -64,7 +75,7 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
             db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",
                        (document_id, staged, len(rendered.docx), audit.now()))
             audit.record(db, "issue", actor, document_id, number_symbol=issued.number_symbol,
-                         register=register, year=issue_date.year, source=doc.source)
+                         register=register, year=issue_date.year, source=doc.source, content=content)
         committed = True
         archive.store.publish(staged)
     except BaseException as exc:
@@ -89,6 +100,21 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     if warning := archive.tell_indexer(document_id):
         warnings.append(warning)
     return Issued(load_record(archive.db, document_id, archive.store), warnings)
+
+
+def content_digest(doc: Document) -> str:
+    """What a document says, apart from the number it is given: its kind and data."""
+    data = doc.data.model_dump(mode="json", exclude={"agency", "number"})
+    text = json.dumps([doc.kind.name, data], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def issued_from(db: sqlite3.Connection, content: str) -> int | None:
+    """The latest document in force issued from data with this content digest."""
+    row = db.execute("SELECT a.document_id FROM audit a JOIN documents d ON d.id = a.document_id "
+                     "WHERE a.action = 'issue' AND json_extract(a.detail, '$.content') = ? AND d.status = 'issued' "
+                     "ORDER BY a.id DESC LIMIT 1", (content,)).fetchone()
+    return row[0] if row else None
 
 
 def _insert(db, doc: Document, register: str, archive: Archive, pdf: bool, actor: str) -> int:
