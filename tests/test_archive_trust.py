@@ -430,3 +430,25 @@ def test_leftovers_of_killed_backups_restores_and_pdf_runs_are_removed_next_time
     finally:
         running.kill()
         running.wait()
+
+
+def test_restore_and_verify_commands_name_the_tampering(saved, tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    forged = forge(saved, tmp_path, sql=TRIGGER_ON_DOCUMENTS + "UPDATE documents SET signer_name = 'X' WHERE id = 1;")
+    result = CliRunner().invoke(cli, ["restore", str(forged), "--home", str(tmp_path / "target")])
+    assert result.exit_code == 2
+    assert "refused, its database is not one docgen made or was changed since" in result.output
+    assert "trigger 'forge' is not part of docgen's schema" in result.output
+    assert "nothing was restored" in result.output and not (tmp_path / "target").exists()
+
+    home = tmp_path / "home"
+    db = sqlite3.connect(home / "archive.sqlite")
+    db.execute("UPDATE documents SET subject = 'Đã sửa bằng sqlite3' WHERE id = 1")
+    db.commit()
+    db.close()
+    checked = CliRunner().invoke(cli, ["--home", str(home), "verify"])
+    assert checked.exit_code == 1
+    assert "PROBLEM: 01/KH-SGD&ĐT (id 1, 2025): its record or file hashes were changed outside docgen" in checked.output
