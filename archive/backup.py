@@ -22,6 +22,7 @@ import os
 import re
 import sqlite3
 import tarfile
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,19 +89,24 @@ def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = N
         members = [(DATABASE, snapshot)] + [(name, archive.home / name) for name in _SETTINGS
                                             if (archive.home / name).is_file()]
         digests = {name: sha256_file(path) for name, path in members}
+        total = sum(path.stat().st_size for _, path in members)
         for sha in hashes:
             path = archive.store.locate(sha)
             if path is None:
                 problems.append(f"file {sha} is missing from the store: not in the backup")
                 missing.append(sha)
                 continue
-            if sha256_file(path) != sha:
+            name = f"files/{sha[:2]}/{sha}"
+            with _open_member(archive, name, path) as handle:
+                found, size = _hashed(handle)
+            if found != sha:
                 problems.append(f"{path}: corrupted (SHA-256 mismatch): backed up as it is")
                 corrupted.append(sha)
-            members.append((f"files/{sha[:2]}/{sha}", path))
+            members.append((name, path))
+            total += size
         manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": version,
                     "created_at": audit.now(), "home": str(archive.home.resolve()), "documents": documents,
-                    "files": len(hashes) - len(missing), "bytes": sum(path.stat().st_size for _, path in members),
+                    "files": len(hashes) - len(missing), "bytes": total,
                     "sha256": digests, "missing_files": missing, "corrupted_files": corrupted,
                     "problems": problems}
         packed = tmp / "backup.tar.gz"
@@ -111,10 +117,9 @@ def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = N
                 info.size, info.mode, info.mtime = len(text), 0o600, int(os.path.getmtime(snapshot))
                 tar.addfile(info, _Bytes(text))
                 for name, path in members:
-                    info = tar.gettarinfo(path, name)
-                    info.uid = info.gid = 0
-                    info.uname = info.gname = ""
-                    with open(path, "rb") as source:
+                    with _open_member(archive, name, path) as source:
+                        info = tarfile.TarInfo(name)
+                        info.size, info.mode, info.mtime = os.fstat(source.fileno()).st_size, 0o600, int(time.time())
                         tar.addfile(info, source)
             handle.flush()
             os.fsync(handle.fileno())
@@ -123,6 +128,26 @@ def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = N
     with archive.writing() as db:
         audit.record(db, "backup", actor, path=str(output.resolve()), documents=documents, files=len(hashes))
     return BackupResult(str(output), documents, len(hashes), output.stat().st_size, problems)
+
+
+def _open_member(archive: Archive, name: str, path: Path):
+    """Open a member to pack; a store file staged when the snapshot was taken may have been
+    published since (same content, in the store), so it is looked for again."""
+    store_file = _STORE_MEMBER.match(name)
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        if not store_file or (moved := archive.store.locate(store_file.group(2))) is None:
+            raise
+        return open(moved, "rb")
+
+
+def _hashed(handle) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    while chunk := handle.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
 
 
 class _Bytes:
