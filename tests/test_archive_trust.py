@@ -452,3 +452,18 @@ def test_restore_and_verify_commands_name_the_tampering(saved, tmp_path):
     checked = CliRunner().invoke(cli, ["--home", str(home), "verify"])
     assert checked.exit_code == 1
     assert "PROBLEM: 01/KH-SGD&ĐT (id 1, 2025): its record or file hashes were changed outside docgen" in checked.output
+
+
+def test_verify_names_an_imported_record_edited_with_sqlite3(home, tmp_path):
+    from archive.importing import store_imported
+
+    original = tmp_path / "cong-van-cu.txt"
+    original.write_text("Công văn cũ", encoding="utf-8")
+    with Archive.open(home) as archive:
+        archive.indexer = None
+        store_imported(archive, original, {"subject": "Công văn cũ", "signer_name": "Trần Văn A"}, text="Công văn cũ",
+                       format="txt")
+        assert verify(archive).ok
+    problems = tamper(home, "UPDATE imported SET signer_name = 'Người khác' WHERE id = 1;")
+    assert problems == ["imported i1 (cong-van-cu.txt): its record was changed outside docgen (it differs from "
+                        "what the audit trail vouched for)"]
