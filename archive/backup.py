@@ -17,6 +17,7 @@ that is renamed into place; otherwise nothing is left behind.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -113,14 +114,10 @@ def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = N
         with open(os.open(packed, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             with tarfile.open(fileobj=handle, mode="w:gz", compresslevel=6) as tar:
                 text = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-                info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mode, info.mtime = len(text), 0o600, int(os.path.getmtime(snapshot))
-                tar.addfile(info, _Bytes(text))
+                tar.addfile(_member_info(MANIFEST, len(text)), io.BytesIO(text))
                 for name, path in members:
                     with _open_member(archive, name, path) as source:
-                        info = tarfile.TarInfo(name)
-                        info.size, info.mode, info.mtime = os.fstat(source.fileno()).st_size, 0o600, int(time.time())
-                        tar.addfile(info, source)
+                        tar.addfile(_member_info(name, os.fstat(source.fileno()).st_size), source)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(packed, output)
@@ -128,6 +125,12 @@ def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = N
     with archive.writing() as db:
         audit.record(db, "backup", actor, path=str(output.resolve()), documents=documents, files=len(hashes))
     return BackupResult(str(output), documents, len(hashes), output.stat().st_size, problems)
+
+
+def _member_info(name: str, size: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = size, 0o600, int(time.time())
+    return info
 
 
 def _open_member(archive: Archive, name: str, path: Path):
@@ -148,16 +151,6 @@ def _hashed(handle) -> tuple[str, int]:
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
-
-
-class _Bytes:
-    def __init__(self, data: bytes):
-        self.data, self.at = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.data) if size < 0 else self.at + size
-        chunk, self.at = self.data[self.at:end], min(end, len(self.data))
-        return chunk
 
 
 def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *,
