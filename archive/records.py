@@ -90,11 +90,17 @@ _COLUMNS = [f for f in DocumentRecord.__dataclass_fields__ if f not in ("files",
 
 
 def load_record(db: sqlite3.Connection, document_id: int, store=None, *, include_secret: bool = True) -> DocumentRecord:
+    """The record of a document by id (the archive's own calls, after issuing or find_document);
+    without `include_secret`, a secret document is as missing as an id never issued."""
     sql = "SELECT * FROM documents WHERE id = ?" + ("" if include_secret else f" AND {NOT_SECRET}")
     row = db.execute(sql, (document_id,)).fetchone()
     if row is None:
-        raise ArchiveError(f"no document with id {document_id} in this archive (`docgen list` shows them)")
+        raise _no_document(document_id)
     return _record(db, row, store, include_secret)
+
+
+def _no_document(document_id: int | str) -> ArchiveError:
+    return ArchiveError(f"no document with id {document_id} in this archive (`docgen list` shows them)")
 
 
 def _record(db: sqlite3.Connection, row: sqlite3.Row, store, include_secret: bool = True) -> DocumentRecord:
@@ -145,7 +151,7 @@ def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = 
     if text.isdigit():
         row = db.execute(f"SELECT year FROM documents WHERE id = ?{visible}", (int(text),)).fetchone()
         if row is None:
-            raise ArchiveError(f"no document with id {text} in this archive (`docgen list` shows them)")
+            raise _no_document(text)
         if year is not None and row["year"] != year:
             raise ArchiveError(f"document id {text} is of {row['year']}, not {year}")
         return int(text)
