@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tarfile
 import time
@@ -210,6 +211,9 @@ def _unpack(tar: tarfile.TarFile, source: Path, build: Path) -> tuple[dict[str, 
         raise refuse(f"{MANIFEST} is not valid JSON ({exc})") from None
     manifest = _checked_manifest(manifest, refuse)
     declared, total = manifest["bytes"], 0
+    free = shutil.disk_usage(build).free
+    if declared > free:
+        raise refuse(f"it holds {declared:,} bytes and {build.parent} has {free:,} bytes free")
     seen: dict[str, int] = {}
     settings: set[str] = set()
     while (member := tar.next()) is not None:

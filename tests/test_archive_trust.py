@@ -142,6 +142,15 @@ def test_a_forged_manifest_is_checked_before_anything_is_read(saved, tmp_path):
     refused(tmp_path / "late.tar.gz", tmp_path, "must begin with backup.json")
 
 
+def test_a_backup_larger_than_the_free_space_is_refused_before_unpacking(saved, tmp_path, monkeypatch):
+    import collections
+    import shutil
+
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10 << 20, 10 << 20, 50_000))  # a nearly full disk
+    refused(saved, tmp_path, "has 50,000 bytes free")
+
+
 def test_a_corrupted_store_file_in_the_backup_is_refused(saved, tmp_path):
     members = members_of(saved)
     name = next(n for n in members if n.startswith("files/"))
