@@ -207,8 +207,8 @@ def _unpack(tar: tarfile.TarFile, source: Path, build: Path) -> tuple[dict[str, 
                      "it first cannot be restored by this version)")
     try:
         manifest = json.loads(tar.extractfile(first).read(MAX_MANIFEST_BYTES))
-    except ValueError as exc:
-        raise refuse(f"{MANIFEST} is not valid JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise refuse(f"{MANIFEST} is not valid JSON ({type(exc).__name__}: {exc})") from None
     manifest = _checked_manifest(manifest, refuse)
     declared, total = manifest["bytes"], 0
     free = shutil.disk_usage(build).free

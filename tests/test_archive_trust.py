@@ -137,6 +137,8 @@ def test_a_forged_manifest_is_checked_before_anything_is_read(saved, tmp_path):
     refused(forge(saved, tmp_path, manifest={"schema_version": 999}), tmp_path, "made by a newer docgen")
     refused(forge(saved, tmp_path, manifest={"bytes": 10}), tmp_path, "more than the 10 bytes backup.json declares")
     members = members_of(saved)
+    pack(tmp_path / "deep.tar.gz", {**members, "backup.json": b"[" * 500_000})
+    refused(tmp_path / "deep.tar.gz", tmp_path, "backup.json is not valid JSON")
     last = dict(list(members.items())[1:]) | {"backup.json": members["backup.json"]}
     pack(tmp_path / "late.tar.gz", last)
     refused(tmp_path / "late.tar.gz", tmp_path, "must begin with backup.json")
