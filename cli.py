@@ -495,6 +495,8 @@ def verify(ctx, as_json) -> None:
             click.echo(f"PROBLEM: {problem}")
         for warning in report.warnings:
             click.echo(f"warning: {warning}")
+        if report.audit_head:
+            click.echo(f"audit trail: {report.audit_head['row']} rows, last hash {report.audit_head['hash']}")
         click.echo(f"{report.documents} documents, {report.files} files ({report.bytes_hashed:,} bytes) checked "
                    f"in {report.seconds:.1f} s: {len(report.problems)} problem(s), {len(report.warnings)} warning(s)")
     if report.problems:

@@ -32,6 +32,8 @@ class VerifyReport:
     files: int = 0
     bytes_hashed: int = 0
     recovered: dict[str, int] = field(default_factory=dict)
+    # The last audit row and its chained hash: written down elsewhere, it shows a later cut of the trail's end.
+    audit_head: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -54,6 +56,8 @@ def verify(archive: Archive) -> VerifyReport:
         _check_numbers(db, report)
         _check_documents(db, names, report)
         report.problems += chain_problems(db, names)
+        head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        report.audit_head = {"row": head["id"], "hash": head["hash"]} if head else {}
         referenced = _check_files(archive, _stored_files(db, names), report)
     _check_unreferenced(archive, referenced, report)
     report.seconds = time.perf_counter() - started

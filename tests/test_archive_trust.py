@@ -456,10 +456,16 @@ def test_restore_and_verify_commands_name_the_tampering(saved, tmp_path):
     assert "nothing was restored" in result.output and not (tmp_path / "target").exists()
 
     home = tmp_path / "home"
+    clean = CliRunner().invoke(cli, ["--home", str(home), "verify", "--json"])
+    head = json.loads(clean.stdout)["audit_head"]
+    assert clean.exit_code == 0 and head["row"] == 4 and len(head["hash"]) == 64  # init, 2 issues, backup
+    assert f"audit trail: 4 rows, last hash {head['hash']}" in CliRunner().invoke(cli, ["--home", str(home), "verify"]).output
     db = sqlite3.connect(home / "archive.sqlite")
+    db.execute("DELETE FROM audit WHERE id = 4")  # the trail's end cut: only the head written down elsewhere shows it
     db.execute("UPDATE documents SET subject = 'Đã sửa bằng sqlite3' WHERE id = 1")
     db.commit()
     db.close()
+    assert json.loads(CliRunner().invoke(cli, ["--home", str(home), "verify", "--json"]).stdout)["audit_head"]["row"] == 3
     checked = CliRunner().invoke(cli, ["--home", str(home), "verify"])
     assert checked.exit_code == 1
     assert "PROBLEM: 01/KH-SGD&ĐT (id 1, 2025): its record or file hashes were changed outside docgen" in checked.output
