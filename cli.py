@@ -251,6 +251,11 @@ def actor_option(func):
                         help="Who does this, for the audit trail (default: the OS user).")(func)
 
 
+def include_secret_option(func):
+    return click.option("--include-secret", is_flag=True,
+                        help="Include documents marked MẬT, TỐI MẬT or TUYỆT MẬT (hidden otherwise).")(func)
+
+
 def open_archive(ctx: click.Context):
     from archive import Archive
 
@@ -359,16 +364,18 @@ def issue(ctx, kind, data, date, pdf, strict, actor, as_json) -> None:
 @cli.command()
 @click.argument("ref", metavar="ID|NUMBER_SYMBOL")
 @click.option("--year", type=YEAR, help="The year, when the number-symbol exists in several.")
+@include_secret_option
 @click.option("--json", "as_json", is_flag=True, help="Print the document's record as JSON.")
 @click.pass_context
 @reports_errors
-def show(ctx, ref, year, as_json) -> None:
+def show(ctx, ref, year, include_secret, as_json) -> None:
     """Show an issued document: its metadata, files, relations and history."""
     from archive import find_document, load_record
     from archive.audit import history
 
     with open_archive(ctx) as archive:
-        record = load_record(archive.db, find_document(archive.db, ref, year=year), archive.store)
+        found = find_document(archive.db, ref, year=year, include_secret=include_secret)
+        record = load_record(archive.db, found, archive.store, include_secret=include_secret)
         events = history(archive.db, record.id)
     if as_json:
         emit_json({**record.as_dict(), "history": events})
@@ -382,10 +389,11 @@ def show(ctx, ref, year, as_json) -> None:
               help="Where to write the copy.")
 @click.option("--pdf", is_flag=True, help="The PDF copy (an OUTPUT ending in .pdf says the same).")
 @click.option("--year", type=YEAR, help="The year, when the number-symbol exists in several.")
+@include_secret_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @reports_errors
-def get(ctx, ref, output, pdf, year, as_json) -> None:
+def get(ctx, ref, output, pdf, year, include_secret, as_json) -> None:
     """Copy an issued document's DOCX or PDF out of the store to OUTPUT (.docx or .pdf), hash checked.
 
     Example: docgen get 05/QĐ-SGD&ĐT -o qd.pdf
@@ -395,7 +403,8 @@ def get(ctx, ref, output, pdf, year, as_json) -> None:
 
     role = copy_role(output, pdf)
     with open_archive(ctx) as archive:
-        record = load_record(archive.db, find_document(archive.db, ref, year=year), archive.store)
+        found = find_document(archive.db, ref, year=year, include_secret=include_secret)
+        record = load_record(archive.db, found, archive.store, include_secret=include_secret)
         stored = record.files.get(role)
         if stored is None:
             raise ArchiveError(f"{record.number_symbol} (id {record.id}) has no PDF yet: make it with "
@@ -431,17 +440,19 @@ def copy_role(output: Path, pdf: bool) -> str:
 @click.option("--year", type=YEAR, help="Only documents of this year.")
 @click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong).")
 @click.option("--register", help="Only documents of this register (e.g. chung, mat).")
+@include_secret_option
 @click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
 @click.pass_context
 @reports_errors
-def list_(ctx, year, kind, register, as_json) -> None:
+def list_(ctx, year, kind, register, include_secret, as_json) -> None:
     """List issued documents in register order (year, register, number)."""
     from archive import list_documents
     from archive.records import STATUS_LABELS
 
     with open_archive(ctx) as archive:
         with archive.reading() as db:
-            records = list_documents(db, year=year, kind=kind, register=register, store=archive.store)
+            records = list_documents(db, year=year, kind=kind, register=register, store=archive.store,
+                                     include_secret=include_secret)
     if as_json:
         emit_json({"count": len(records), "documents": [r.as_dict() for r in records]})
         return
@@ -460,16 +471,17 @@ def list_(ctx, year, kind, register, as_json) -> None:
 @click.option("--missing", is_flag=True, help="Every document whose PDF was asked for and is missing.")
 @click.option("--year", type=YEAR, help="The year, when a number-symbol exists in several.")
 @actor_option
+@include_secret_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 @reports_errors
-def pdf(ctx, refs, missing, year, actor, as_json) -> None:
+def pdf(ctx, refs, missing, year, actor, include_secret, as_json) -> None:
     """Make the missing PDF copy of documents (one LibreOffice start for all)."""
     from archive import ArchiveError, find_document, make_pdfs
     from archive.pdf_copies import missing_pdfs
 
     with open_archive(ctx) as archive:
-        ids = [find_document(archive.db, ref, year=year) for ref in refs]
+        ids = [find_document(archive.db, ref, year=year, include_secret=include_secret) for ref in refs]
         if missing:
             ids += missing_pdfs(archive.db)
         if not refs and not missing:
@@ -490,15 +502,16 @@ def supersede_command(relation: str):
                   help=f"The newer document that does the {verb} (issue it first).")
     @click.option("--year", type=YEAR, help="The year of ID|NUMBER_SYMBOL, when it exists in several.")
     @actor_option
+    @include_secret_option
     @click.option("--json", "as_json", is_flag=True, help="Print the updated record as JSON.")
     @click.pass_context
     @reports_errors
-    def command(ctx, ref, by_ref, year, actor, as_json) -> None:
+    def command(ctx, ref, by_ref, year, actor, include_secret, as_json) -> None:
         import archive as lib
 
         with open_archive(ctx) as archive:
-            old = lib.find_document(archive.db, ref, year=year)
-            new = lib.find_document(archive.db, by_ref)
+            old = lib.find_document(archive.db, ref, year=year, include_secret=include_secret)
+            new = lib.find_document(archive.db, by_ref, include_secret=include_secret)
             record = getattr(lib, verb)(archive, old, by=new, actor=actor)
         if as_json:
             emit_json(record.as_dict())
@@ -526,18 +539,24 @@ def register_group() -> None:
               help="The file to write: .xlsx, or .docx / .pdf to print.")
 @click.option("--docx", "fmt", flag_value="docx", help="Write an A4 landscape .docx.")
 @click.option("--pdf", "fmt", flag_value="pdf", help="Write an A4 landscape PDF.")
+@click.option("--include-secret", is_flag=True,
+              help="Also write the register of secret documents (MẬT, TỐI MẬT, TUYỆT MẬT).")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @reports_errors
-def register_export(ctx, year, output, fmt, actor, as_json) -> None:
-    """Write the register of YEAR: one sheet (or section) per register, in number order."""
+def register_export(ctx, year, output, fmt, include_secret, actor, as_json) -> None:
+    """Write the register of YEAR: one sheet (or section) per register, in number order.
+
+    The register of secret documents only with --include-secret.
+    """
     from archive import export_register
     from archive.register_book import EmptyRegister
 
     with open_archive(ctx) as archive:
         try:
-            written = export_register(archive, year, output, fmt=fmt, actor=actor)
+            written = export_register(archive, year, output, fmt=fmt, actor=actor,
+                                      include_secret=include_secret)
         except EmptyRegister as exc:
             click.echo(f"Nothing written: {exc}", err=True)
             sys.exit(1)
@@ -565,6 +584,8 @@ def verify(ctx, as_json) -> None:
             click.echo(f"PROBLEM: {problem}")
         for warning in report.warnings:
             click.echo(f"warning: {warning}")
+        if report.audit_head:
+            click.echo(f"audit trail: {report.audit_head['row']} rows, last hash {report.audit_head['hash']}")
         click.echo(f"{report.documents} documents, {report.files} files ({report.bytes_hashed:,} bytes) checked "
                    f"in {report.seconds:.1f} s: {len(report.problems)} problem(s), {len(report.warnings)} warning(s)")
     if report.problems:
@@ -809,10 +830,13 @@ def dossier_build(ctx, campaign, nominees, output, rules, strict, issue_numbers,
                                  progress=lambda message: spinner.update(message))
 
     if issue_numbers:
-        from docgen.dossier.issuing import archive_issuer
+        from archive.dossiers import DossierIssuer
 
         with open_archive(ctx) as archive:
-            report = run(archive_issuer(archive, loaded.agency, actor=actor))
+            issuer = DossierIssuer(archive, loaded.agency, actor=actor)
+            report = run(issuer)
+        for warning in issuer.warnings:
+            click.echo(f"Warning: {warning}", err=True)
     else:
         report = run()
     if as_json:

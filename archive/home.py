@@ -1,6 +1,9 @@
 """An archive home: HOME/archive.sqlite, HOME/files/ (the store), HOME/staging/,
 HOME/index/ (for search), HOME/agency.yaml and optionally HOME/config.yaml.
 
+A home is private to its owner whatever the umask: folders 0700, files 0600, store
+files 0400 (secret documents live here).
+
     from archive import Archive
     Archive.init("docgen-data", agency="examples/agency.yaml")
     with Archive.open("docgen-data") as archive:
@@ -13,7 +16,6 @@ import fcntl
 import os
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -22,12 +24,13 @@ from typing import Any, Protocol
 
 from docgen.agency import Agency, load_agency
 from docgen.datafile import load_model
+from docgen.workfolder import WorkFolder
 
 from . import audit
 from .config import CONFIG_FILE, ArchiveConfig, load_config
 from .errors import ArchiveError
 from .register import NumberRegister
-from .schema import migrate
+from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
 from .store import FileStore
 
 DATABASE = "archive.sqlite"
@@ -59,6 +62,8 @@ class Archive:
         self.store = FileStore(self.home / "files", self.home / "staging")
         self.indexer: Indexer | None = SearchIndexer()
         self._queue_fd: int | None = None
+        # How the database's schema differs from docgen's (a trigger, a view...): nothing is written then.
+        self.foreign_schema: list[str] = []
 
     # -- opening -------------------------------------------------------------------------
 
@@ -76,13 +81,11 @@ class Archive:
             load_model(ArchiveConfig, config)
         home.parent.mkdir(parents=True, exist_ok=True)
         # Built beside the target and renamed into place: a failed init leaves nothing.
-        build = new_folder_beside(home, "init")
-        try:
-            for folder in ("files", "staging", "index"):
-                (build / folder).mkdir()
-            shutil.copyfile(agency, build / AGENCY_FILE)
+        with building_beside(home, "init") as build:
+            make_folders(build)
+            copy_private(agency, build / AGENCY_FILE)
             if config is not None:
-                shutil.copyfile(config, build / CONFIG_FILE)
+                copy_private(config, build / CONFIG_FILE)
             db = connect(build / DATABASE)
             try:
                 db.execute("PRAGMA journal_mode = WAL")
@@ -93,9 +96,6 @@ class Archive:
             finally:
                 db.close()
             os.replace(build, home)  # onto a missing or empty folder
-        except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
-            raise
         return cls.open(home)
 
     @classmethod
@@ -113,11 +113,15 @@ class Archive:
                                "the home from a backup (`docgen restore`)") from exc
         try:
             db.execute("PRAGMA journal_mode = WAL")
-            migrate(db, str(path))
+            foreign = schema_problems(db)
+            if not foreign:
+                migrate(db, str(path))
+            elif schema_version(db) > SCHEMA_VERSION:
+                raise ArchiveError(f"{path}: {foreign[0]}: upgrade docgen to open it")
             archive = cls(home, db)
-            for folder in ("files", "staging", "index"):
-                (home / folder).mkdir(exist_ok=True)
-            if archive.store.has_staged():
+            archive.foreign_schema = foreign
+            make_folders(home)
+            if archive.store.has_staged() and not foreign:
                 archive.recover()
         except sqlite3.DatabaseError as exc:
             db.close()
@@ -159,6 +163,9 @@ class Archive:
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
         """A write transaction holding SQLite's write lock: one writer at a time, across processes."""
+        if self.foreign_schema:
+            raise ArchiveError(f"{self.home / DATABASE}: its schema is not docgen's ({'; '.join(self.foreign_schema)}): "
+                               "nothing is written to it; run `docgen verify`, then restore the home from a backup")
         with self._writers_queue():
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -186,7 +193,7 @@ class Archive:
         by SIGKILL), and Ctrl-C interrupts the wait.
         """
         if self._queue_fd is None:
-            self._queue_fd = os.open(self.home / WRITERS_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+            self._queue_fd = os.open(self.home / WRITERS_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self._queue_fd, fcntl.LOCK_EX)
         try:
             yield
@@ -221,17 +228,25 @@ class Archive:
             return self.store.recover(lambda sha: names_file(db, sha))
 
 
-def new_folder_beside(home: Path, purpose: str) -> Path:
-    """A temporary folder next to `home` (same filesystem, so it can be renamed into place),
-    with the permissions a plain mkdir would give (mkdtemp makes it private)."""
-    build = Path(tempfile.mkdtemp(prefix=f".{home.name}-{purpose}-", dir=home.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(build, 0o777 & ~umask)
-    return build
+def building_beside(home: Path, purpose: str) -> WorkFolder:
+    """A private folder next to `home` (same filesystem, so it can be renamed into place as the
+    home, 0700); what a killed init or restore left there is removed on the next one."""
+    return WorkFolder(home.parent, f".{home.name}-{purpose}-")
+
+
+def make_folders(home: Path) -> None:
+    for folder in ("files", "staging", "index"):
+        (home / folder).mkdir(mode=0o700, exist_ok=True)
+
+
+def copy_private(source: str | os.PathLike, target: Path) -> None:
+    with open(source, "rb") as reading, open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        shutil.copyfileobj(reading, out)
 
 
 def connect(path: Path) -> sqlite3.Connection:
+    # The database, its -wal and -shm (SQLite gives them the database's mode) are the owner's alone.
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writers).
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:

@@ -9,6 +9,7 @@ lock: if LibreOffice fails the document stays issued and `docgen pdf ID` makes i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -38,12 +39,14 @@ class Issued:
 
 def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
                    date: dt.date | None = None, pdf: bool = True, actor: str | None = None,
-                   strict: bool = False) -> Issued:
+                   strict: bool = False, reuse: bool = False) -> Issued:
     """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today).
 
     The document is checked against Decree 30 before a number is taken: each finding is a
     warning, and with `strict` any finding refuses the issue (NotConforming, nothing used).
-    """
+    With `reuse`, a document in force already issued from the same data (same kind and content,
+    whatever its number) is handed back instead of numbering it again: a retried run that was
+    killed after taking its numbers (`dossier build --issue`) gets the same documents."""
     kind = get_kind(kind) if isinstance(kind, str) else kind
     if not kind.numbered:
         raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
@@ -67,10 +70,15 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     if findings and strict:
         raise NotConforming(doc.source, findings)
     warnings += [f"Decree 30: {finding}" for finding in findings]
+    content = content_digest(doc)
 
     staged, committed = None, False
     try:
         with archive.writing() as db:
+            if reuse and (earlier := issued_from(db, content)) is not None:
+                record = load_record(db, earlier, archive.store)
+                return Issued(record, [*warnings, f"{record.number_symbol} (id {record.id}) was already issued from "
+                                                  "the same data: that document is used, no new number was taken"])
             number = archive.registers.next_number(db, register, issue_date)
             issued = doc.with_number(number, issue_date)
             rendered = preview if number == expected else render_document(issued)
@@ -79,7 +87,7 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
             db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",
                        (document_id, staged, len(rendered.docx), audit.now()))
             audit.record(db, "issue", actor, document_id, number_symbol=issued.number_symbol,
-                         register=register, year=issue_date.year, source=doc.source)
+                         register=register, year=issue_date.year, source=doc.source, content=content)
         committed = True
         archive.store.publish(staged)
     except BaseException as exc:
@@ -104,6 +112,21 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     if warning := archive.tell_indexer(document_id):
         warnings.append(warning)
     return Issued(load_record(archive.db, document_id, archive.store), warnings)
+
+
+def content_digest(doc: Document) -> str:
+    """What a document says, apart from the number it is given: its kind and data."""
+    data = doc.data.model_dump(mode="json", exclude={"agency", "number"})
+    text = json.dumps([doc.kind.name, data], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def issued_from(db: sqlite3.Connection, content: str) -> int | None:
+    """The latest document in force issued from data with this content digest."""
+    row = db.execute("SELECT a.document_id FROM audit a JOIN documents d ON d.id = a.document_id "
+                     "WHERE a.action = 'issue' AND json_extract(a.detail, '$.content') = ? AND d.status = 'issued' "
+                     "ORDER BY a.id DESC LIMIT 1", (content,)).fetchone()
+    return row[0] if row else None
 
 
 def _insert(db, doc: Document, register: str, archive: Archive, pdf: bool, actor: str) -> int:

@@ -1,12 +1,15 @@
 """The PDF copy of an issued document, derived from its stored DOCX (LibreOffice, one start
-per batch), made after the document is committed and outside the write lock."""
+per batch), made after the document is committed and outside the write lock.
+
+The DOCX copies LibreOffice reads are written in a private folder inside the home (they
+may be secret documents), removed at the end, or by the next run if this one is killed.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 from docgen.pdf import convert_to_pdf
+from docgen.workfolder import WorkFolder
 
 from . import audit
 from .home import Archive
@@ -34,13 +37,13 @@ def make_pdfs(archive: Archive, document_ids: list[int], *, actor: str | None = 
             wanted.append((document_id, files["docx"]))
     if not wanted:
         return []
-    with tempfile.TemporaryDirectory(prefix="docgen-archive-pdf-") as tmp:
+    with WorkFolder(archive.home, ".docgen-pdf-") as tmp:
         sources = []
         for document_id, sha in wanted:
-            source = Path(tmp) / f"{document_id}.docx"
+            source = tmp / f"{document_id}.docx"
             source.write_bytes(archive.store.read_verified(sha))
             sources.append(source)
-        pdfs = convert_to_pdf(sources, Path(tmp) / "out")
+        pdfs = convert_to_pdf(sources, tmp / "out")
         made = [(document_id, pdf.read_bytes(), len(PdfReader(pdf).pages)) for (document_id, _), pdf in zip(wanted, pdfs)]
     staged, done, committed = [], [], False
     try:

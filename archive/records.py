@@ -12,6 +12,9 @@ from typing import Any
 from .errors import ArchiveError
 
 STATUS_LABELS = {"issued": "đang có hiệu lực", "revoked": "đã bị thu hồi", "replaced": "đã bị thay thế"}
+# Secret documents (secrecy set) exist only for whoever may see them: every lookup and listing
+# takes `include_secret`, the caller's permission (the CLI's --include-secret, later a user's right).
+NOT_SECRET = "(secrecy IS NULL OR secrecy = '')"
 
 
 @dataclass
@@ -86,14 +89,21 @@ class DocumentRecord:
 _COLUMNS = [f for f in DocumentRecord.__dataclass_fields__ if f not in ("files", "superseded_by", "supersedes")]
 
 
-def load_record(db: sqlite3.Connection, document_id: int, store=None) -> DocumentRecord:
-    row = db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+def load_record(db: sqlite3.Connection, document_id: int, store=None, *, include_secret: bool = True) -> DocumentRecord:
+    """The record of a document by id (the archive's own calls, after issuing or find_document);
+    without `include_secret`, a secret document is as missing as an id never issued."""
+    sql = "SELECT * FROM documents WHERE id = ?" + ("" if include_secret else f" AND {NOT_SECRET}")
+    row = db.execute(sql, (document_id,)).fetchone()
     if row is None:
-        raise ArchiveError(f"no document with id {document_id} in this archive (`docgen list` shows them)")
-    return _record(db, row, store)
+        raise _no_document(document_id)
+    return _record(db, row, store, include_secret)
 
 
-def _record(db: sqlite3.Connection, row: sqlite3.Row, store) -> DocumentRecord:
+def _no_document(document_id: int | str) -> ArchiveError:
+    return ArchiveError(f"no document with id {document_id} in this archive (`docgen list` shows them)")
+
+
+def _record(db: sqlite3.Connection, row: sqlite3.Row, store, include_secret: bool = True) -> DocumentRecord:
     values = {name: row[name] for name in _COLUMNS}
     values["recipients"] = json.loads(values["recipients"])
     values["pdf_wanted"] = bool(values["pdf_wanted"])
@@ -101,12 +111,14 @@ def _record(db: sqlite3.Connection, row: sqlite3.Row, store) -> DocumentRecord:
     for f in db.execute("SELECT * FROM files WHERE document_id = ? ORDER BY role", (record.id,)):
         record.files[f["role"]] = FileRecord(f["role"], f["sha256"], f["size"], f["pages"], f["created_at"],
                                              str(store.path(f["sha256"])) if store else "")
+    visible = "" if include_secret else f" AND {NOT_SECRET.replace('secrecy', 'd.secrecy')}"
     for r in db.execute("SELECT r.*, d.number_symbol AS other FROM relations r JOIN documents d "
-                        "ON d.id = r.by_document_id WHERE r.document_id = ?", (record.id,)):
+                        f"ON d.id = r.by_document_id WHERE r.document_id = ?{visible}", (record.id,)):
         record.superseded_by = Relation(r["relation"], r["document_id"], r["by_document_id"], r["other"],
                                         r["recorded_at"], r["recorded_by"])
     for r in db.execute("SELECT r.*, d.number_symbol AS other FROM relations r JOIN documents d "
-                        "ON d.id = r.document_id WHERE r.by_document_id = ? ORDER BY r.document_id", (record.id,)):
+                        f"ON d.id = r.document_id WHERE r.by_document_id = ?{visible} ORDER BY r.document_id",
+                        (record.id,)):
         record.supersedes.append(Relation(r["relation"], r["document_id"], r["by_document_id"], r["other"],
                                           r["recorded_at"], r["recorded_by"]))
     return record
@@ -133,24 +145,27 @@ def _fold(text: str) -> str:
 SQLITE_MAX_INTEGER = 2**63 - 1
 
 
-def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = None) -> int:
-    """The id of the document named by `ref`: an id, or a number-symbol such as `05/QĐ-SGDĐT`."""
+def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = None,
+                  include_secret: bool = False) -> int:
+    """The id of the document named by `ref`: an id, or a number-symbol such as `05/QĐ-SGDĐT`.
+    A secret document is found only with `include_secret`; otherwise it is as if it did not exist."""
     text = str(ref).strip()
     if any(int(digits) > SQLITE_MAX_INTEGER for digits in re.findall(r"\d+", text)):
-        raise ArchiveError(f"no document {text} in this archive (`docgen list` shows them)")
+        raise _no_document(text)
+    visible = "" if include_secret else f" AND {NOT_SECRET}"
     if text.isdigit():
-        if year is not None:
-            row = db.execute("SELECT year FROM documents WHERE id = ?", (int(text),)).fetchone()
-            if row is not None and row["year"] != year:
-                raise ArchiveError(f"document id {text} is of {row['year']}, not {year}")
-        load_record(db, int(text))  # raises a clear error when there is none
+        row = db.execute(f"SELECT year FROM documents WHERE id = ?{visible}", (int(text),)).fetchone()
+        if row is None:
+            raise _no_document(text)
+        if year is not None and row["year"] != year:
+            raise ArchiveError(f"document id {text} is of {row['year']}, not {year}")
         return int(text)
     match = _NUMBER_SYMBOL.match(text)
     if not match:
         raise ArchiveError(f"{text!r} names no document: give an id (e.g. 12) or a number-symbol "
                            "(e.g. 05/QĐ-SGDĐT)")
     number, symbol = int(match.group(1)), _fold(match.group(2))
-    sql, params = "SELECT id, year, register, number_symbol, symbol FROM documents WHERE number = ?", [number]
+    sql, params = f"SELECT id, year, register, number_symbol, symbol FROM documents WHERE number = ?{visible}", [number]
     if year is not None:
         sql += " AND year = ?"
         params.append(year)
@@ -167,13 +182,13 @@ def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = 
 
 
 def list_documents(db: sqlite3.Connection, *, year: int | None = None, kind: str | None = None,
-                   register: str | None = None, store=None) -> list[DocumentRecord]:
-    """Documents in register order: by year, register, then number."""
-    sql, params = "SELECT * FROM documents WHERE 1 = 1", []
+                   register: str | None = None, store=None, include_secret: bool = False) -> list[DocumentRecord]:
+    """Documents in register order: by year, register, then number (secret ones only with `include_secret`)."""
+    sql, params = "SELECT * FROM documents WHERE 1 = 1" + ("" if include_secret else f" AND {NOT_SECRET}"), []
     register = unicodedata.normalize("NFC", register) if register else register
     for column, value in (("year", year), ("kind", kind), ("register", register)):
         if value is not None:
             sql += f" AND {column} = ?"
             params.append(value)
     sql += " ORDER BY year, register, number"
-    return [_record(db, row, store) for row in db.execute(sql, params).fetchall()]
+    return [_record(db, row, store, include_secret) for row in db.execute(sql, params).fetchall()]

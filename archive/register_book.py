@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docgen.pdf import convert_to_pdf
 from docgen.vietnamese import short_date, type_label
+from docgen.workfolder import WorkFolder
 
 from . import audit
 from .errors import ArchiveError
 from .home import Archive
-from .records import DocumentRecord, list_documents
+from .records import NOT_SECRET, DocumentRecord, list_documents
 from .store import fsync_dir
 
 TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
@@ -37,6 +37,7 @@ COLUMNS = [  # the printed widths fill A4 landscape less 20 + 15 mm margins: 26.
     ("Ghi chú", 30, 2.8),
 ]
 FORMATS = ("xlsx", "docx", "pdf")
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -81,9 +82,10 @@ class Book:
         return sum(len(rows) for rows in self.registers.values())
 
 
-def read_book(archive: Archive, year: int) -> Book:
+def read_book(archive: Archive, year: int, *, include_secret: bool = False) -> Book:
+    """The book of `year`; the secret register (and any secret document) only with `include_secret`."""
     with archive.reading() as db:
-        records = list_documents(db, year=year)
+        records = list_documents(db, year=year, include_secret=include_secret)
     settings = archive.config.registers
     # The office's own registers first, in the order of its settings; councils' after.
     order = list(dict.fromkeys([settings.default, *settings.by_type.values(), settings.secret]))
@@ -104,26 +106,27 @@ class EmptyRegister(ArchiveError):
         self.year, self.years = year, years
 
 
-def years_with_documents(archive: Archive) -> list[int]:
+def years_with_documents(archive: Archive, *, include_secret: bool = False) -> list[int]:
+    visible = "" if include_secret else f" WHERE {NOT_SECRET}"
     with archive.reading() as db:
-        return [row[0] for row in db.execute("SELECT DISTINCT year FROM documents ORDER BY year")]
+        return [row[0] for row in db.execute(f"SELECT DISTINCT year FROM documents{visible} ORDER BY year")]
 
 
 def export_register(archive: Archive, year: int, output: str | os.PathLike, *, fmt: str | None = None,
-                    actor: str | None = None) -> dict[str, Any]:
-    """Write the register book of `year` to `output` (format from `fmt`, else the suffix); EmptyRegister
-    when no document was issued that year."""
+                    actor: str | None = None, include_secret: bool = False) -> dict[str, Any]:
+    """Write the register book of `year` to `output` (format from `fmt`, else the suffix); the
+    secret register only with `include_secret`. EmptyRegister when no document was issued that year."""
     output = Path(output)
     fmt = (fmt or output.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ArchiveError(f"{output}: cannot tell the format: name a .xlsx, .docx or .pdf file "
                            "(or give --docx / --pdf)")
-    book = read_book(archive, year)
+    book = read_book(archive, year, include_secret=include_secret)
     if not book.documents:
-        raise EmptyRegister(year, years_with_documents(archive))
+        raise EmptyRegister(year, years_with_documents(archive, include_secret=include_secret))
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".docgen-register-", dir=output.parent) as tmp:
-        staged = Path(tmp) / f"so-van-ban-di.{'docx' if fmt == 'pdf' else fmt}"
+    with WorkFolder(output.parent, ".docgen-register-") as tmp:
+        staged = tmp / f"so-van-ban-di.{'docx' if fmt == 'pdf' else fmt}"
         if fmt == "xlsx":
             write_workbook(book, staged)
         else:
@@ -134,7 +137,7 @@ def export_register(archive: Archive, year: int, output: str | os.PathLike, *, f
     fsync_dir(output.parent)
     with archive.writing() as db:
         audit.record(db, "export", actor, year=year, format=fmt, path=str(output.resolve()),
-                     documents=book.documents)
+                     documents=book.documents, include_secret=include_secret)
     return {"path": str(output), "format": fmt, "year": year, "documents": book.documents,
             "registers": {name: len(rows) for name, rows in book.registers.items()}}
 
@@ -162,6 +165,11 @@ def write_workbook(book: Book, path: Path) -> None:
             sheet.append(row.cells())
         for cells in sheet.iter_rows(min_row=2):
             for cell in cells:
+                if isinstance(cell.value, str):
+                    # Text stays text: openpyxl would write "=..." as a live formula, and Excel
+                    # re-reads "=", "+", "-", "@" as one when the cell is edited (quotePrefix).
+                    cell.data_type = "s"
+                    cell.quotePrefix = cell.value[:1] in _FORMULA_STARTS
                 cell.font = Font(name="Times New Roman", size=12)
                 cell.alignment = wrap
                 cell.border = border

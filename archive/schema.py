@@ -7,10 +7,23 @@ an archive made by any earlier version opens (and is upgraded) in every later on
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from functools import lru_cache
 
 from .errors import ArchiveError
 
-MIGRATIONS: list[str] = [
+
+def _chain_audit(db: sqlite3.Connection) -> None:
+    """3: the audit trail as a hash chain (archive/audit.py); older rows are chained as they are."""
+    from .audit import chain_existing
+
+    db.execute("ALTER TABLE audit ADD COLUMN state TEXT")
+    db.execute("ALTER TABLE audit ADD COLUMN hash TEXT")
+    chain_existing(db)
+
+
+# A migration is SQL, or a function when rows must be computed in Python.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: documents and their numbers, files, relations between documents, audit trail.
     """
     CREATE TABLE documents (
@@ -116,6 +129,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX imported_sha256 ON imported (sha256);
     """,
+    _chain_audit,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -149,9 +163,7 @@ def migrate(db: sqlite3.Connection, source: str) -> int:
     db.execute("BEGIN IMMEDIATE")
     try:
         found = schema_version(db)  # another process may have migrated while we waited
-        for version in range(found, SCHEMA_VERSION):
-            for statement in statements(MIGRATIONS[version]):
-                db.execute(statement)
+        _apply(db, found, SCHEMA_VERSION)
         # PRAGMA takes no parameters; the value is our own integer.
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("COMMIT")
@@ -159,3 +171,42 @@ def migrate(db: sqlite3.Connection, source: str) -> int:
         db.execute("ROLLBACK")
         raise
     return found
+
+
+def _apply(db: sqlite3.Connection, start: int, end: int) -> None:
+    for migration in MIGRATIONS[start:end]:
+        if callable(migration):
+            migration(db)
+        else:
+            for statement in statements(migration):
+                db.execute(statement)
+
+
+def schema_problems(db: sqlite3.Connection) -> list[str]:
+    """How the database's schema differs from what the migrations make: an extra trigger, view,
+    table or index (a trigger could rewrite every later document), a missing or altered one."""
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        return [f"made by a newer docgen (schema version {version}; this one knows up to {SCHEMA_VERSION})"]
+    found = {tuple(row) for row in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
+    expected = _schema_of(version)
+    problems = []
+    for kind, name, _table, _sql in sorted(found - expected, key=str):
+        altered = any(e[0] == kind and e[1] == name for e in expected)
+        problems.append(f"{kind} {name!r} " + ("differs from docgen's schema" if altered else
+                                               "is not part of docgen's schema"))
+    for kind, name, _table, _sql in sorted(expected - found, key=str):
+        if not any(f[0] == kind and f[1] == name for f in found):
+            problems.append(f"{kind} {name!r} of docgen's schema is missing")
+    return problems
+
+
+@lru_cache(maxsize=None)
+def _schema_of(version: int) -> frozenset[tuple]:
+    """sqlite_master of an empty database brought to `version` by the migrations."""
+    fresh = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        _apply(fresh, 0, version)
+        return frozenset(fresh.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        fresh.close()

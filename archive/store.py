@@ -21,6 +21,8 @@ from .errors import IntegrityProblem
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 1 << 20
+# Store files are read-only to their owner and closed to everyone else, whatever the umask.
+FILE_MODE = 0o400
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -63,11 +65,11 @@ class FileStore:
         sha256 = sha256_bytes(data)
         temp = self.staging / f".tmp-{uuid.uuid4().hex}"
         try:
-            with open(temp, "xb") as handle:
+            with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(temp, 0o444)
+            os.chmod(temp, FILE_MODE)
             os.replace(temp, self.staged_path(sha256))
         except BaseException:
             temp.unlink(missing_ok=True)
@@ -79,7 +81,7 @@ class FileStore:
         """Move a staged file into the store (after its rows are committed)."""
         target = self.path(sha256)
         staged = self.staged_path(sha256)
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(mode=0o700, exist_ok=True)
         if target.exists():
             # Same content already stored (or another process published it first).
             staged.unlink(missing_ok=True)
@@ -125,9 +127,10 @@ class FileStore:
         return {"published": published, "deleted": deleted}
 
     def walk(self) -> Iterator[Path]:
-        """Every file under the store's root."""
+        """Every entry under the store's root: the files in its folders, and anything else as it is
+        (links are not followed)."""
         for folder in sorted(self.root.iterdir()):
-            if folder.is_dir():
+            if folder.is_dir() and not folder.is_symlink():
                 yield from sorted(p for p in folder.iterdir())
             else:
                 yield folder

@@ -3,7 +3,9 @@
 Problems (exit 1): a file missing or corrupted, a file in the store no row names, a
 document without its DOCX, a gap or duplicate in a register's numbers for a year, a status
 that disagrees with the recorded relations, a document with no audit row, a damaged
-database. Warnings: a PDF asked for at issue but missing (with the command that makes it).
+database, a schema that is not what the migrations make (a trigger, a view, an extra
+table or index), an audit trail whose chain is broken (a row edited or deleted) or a
+record changed beside docgen, anything in the store that is not a plain file. Warnings: a PDF asked for at issue but missing (with the command that makes it).
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .audit import chain_problems
 from .home import Archive
 from .pdf_copies import missing_pdfs
 from .records import names_file
 from .register import NumberRegister
+from .schema import schema_problems
 from .store import HASH, sha256_file
 
 
@@ -28,6 +32,8 @@ class VerifyReport:
     files: int = 0
     bytes_hashed: int = 0
     recovered: dict[str, int] = field(default_factory=dict)
+    # The last audit row and its chained hash: written down elsewhere, it shows a later cut of the trail's end.
+    audit_head: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -40,14 +46,18 @@ class VerifyReport:
 
 def verify(archive: Archive) -> VerifyReport:
     started = time.perf_counter()
-    report = VerifyReport(recovered=archive.recover())
+    report = VerifyReport(recovered={} if archive.foreign_schema else archive.recover())
     with archive.reading() as db:
         report.problems += [f"database: {row[0]}" for row in db.execute("PRAGMA quick_check") if row[0] != "ok"]
+        report.problems += [f"database: {problem}" for problem in schema_problems(db)]
         names = {r["id"]: f"{r['number_symbol']} (id {r['id']}, {r['year']})"
                  for r in db.execute("SELECT id, number_symbol, year FROM documents")}
         report.documents = len(names)
         _check_numbers(db, report)
         _check_documents(db, names, report)
+        report.problems += chain_problems(db, names)
+        head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        report.audit_head = {"row": head["id"], "hash": head["hash"]} if head else {}
         referenced = _check_files(archive, _stored_files(db, names), report)
     _check_unreferenced(archive, referenced, report)
     report.seconds = time.perf_counter() - started
@@ -113,7 +123,9 @@ def _check_files(archive: Archive, files: list[tuple[str, str, int]], report: Ve
 
 def _check_unreferenced(archive: Archive, referenced: set[str], report: VerifyReport) -> None:
     for path in archive.store.walk():
-        if not (HASH.match(path.name) and path.parent.name == path.name[:2]):
+        if path.is_symlink() or not path.is_file():
+            report.problems.append(f"{path}: not a plain file (a link, folder or device has no place in the store)")
+        elif not (HASH.match(path.name) and path.parent.name == path.name[:2]):
             report.problems.append(f"{path}: not a store file (the store holds only files named by their SHA-256)")
         # Not in our snapshot, but perhaps committed since by a concurrent writer.
         elif path.name not in referenced and not names_file(archive.db, path.name):

@@ -74,7 +74,8 @@ class ArchiveSource:
         from archive.importing import list_imported
 
         with self.archive.reading() as db:
-            found = {str(r.id): issued_fingerprint(r) for r in list_documents(db, store=self.archive.store)}
+            found = {str(r.id): issued_fingerprint(r)
+                     for r in list_documents(db, store=self.archive.store, include_secret=True)}
             found.update((r.key, imported_fingerprint(r)) for r in list_imported(self.archive))
         return found
 

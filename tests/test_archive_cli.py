@@ -135,7 +135,8 @@ def test_register_export_writes_a_formatted_workbook(home, tmp_path):
     issue(home, data_file(tmp_path), "2024-05-05")  # another year: not in the 2025 book
     assert run(home, "revoke", "1", "--by", "3").exit_code == 0
     out = tmp_path / "so-van-ban-di.xlsx"
-    result = run(home, "register", "export", "--year", "2025", "-o", out, "--actor", "van-thu", "--json")
+    result = run(home, "register", "export", "--year", "2025", "-o", out, "--actor", "van-thu", "--json",
+                 "--include-secret")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["registers"] == {"chung": 2, "mat": 1, "HĐTĐKT": 1}
 

@@ -267,3 +267,45 @@ def test_issue_numbers_the_minutes_and_the_submission_in_their_registers(tmp_pat
     got = tmp_path / "got.docx"
     assert run("--home", home, "get", "01/TTr-SGD&ĐT", "-o", got).exit_code == 0
     assert got.read_bytes() == stored  # the dossier holds the very copy the archive keeps
+
+
+KILLED_DURING_PDF = """
+import os, signal, sys
+import docgen.dossier.package as package
+package.convert_to_pdf = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)
+from cli import cli
+cli(sys.argv[1:])
+"""
+
+
+def test_a_killed_issue_run_is_retried_without_new_numbers_and_its_leftovers_go(tmp_path, soffice):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    home = tmp_path / "archive"
+    assert run("--home", home, "init", "--agency", AGENCY).exit_code == 0
+    out = tmp_path / "ho-so.zip"
+    args = ["--home", str(home), "dossier", "build", "--campaign", str(campaign_file(tmp_path)),
+            "--nominees", str(NOMINEES), "-o", str(out), "--issue"]
+    killed = subprocess.run([sys.executable, "-c", KILLED_DURING_PDF, *args], cwd=ROOT, capture_output=True)
+    assert killed.returncode == -9
+    leftovers = [p for p in os.listdir(tmp_path) if p.startswith(".docgen-dossier-")]
+    assert len(leftovers) == 1 and not out.exists()
+    old = time.time() - 60
+    os.utime(tmp_path / leftovers[0], (old, old))
+    listed = json.loads(run("--home", home, "list", "--json").stdout)
+    assert sorted(d["number_symbol"] for d in listed["documents"]) == ["01/BB-HĐTĐKT", "01/TTr-SGD&ĐT"]
+
+    retried = run(*args, "--json")
+    assert retried.exit_code == 0, retried.output
+    titles = [d["title"] for d in json.loads(retried.stdout)["documents"]]
+    assert titles[1:3] == ["Tờ trình số 01/TTr-SGD&ĐT", "Biên bản họp Hội đồng số 01/BB-HĐTĐKT"]
+    assert "01/BB-HĐTĐKT (id 1) was already issued from the same data" in retried.stderr
+    assert "01/TTr-SGD&ĐT (id 2) was already issued from the same data" in retried.stderr
+    assert json.loads(run("--home", home, "list", "--json").stdout)["count"] == 2  # no 02/BB, no 02/TTr
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".docgen-dossier-")]
+    assert run("--home", home, "verify").exit_code == 0

@@ -87,8 +87,10 @@ def build_dossier(campaign: str | Path | LoadedCampaign, nominees: str | Path, o
             raise
         raise DocgenError(
             f"{exc}\nNo ZIP was written, but {composed.minutes.number_symbol} and {composed.submission.number_symbol} "
-            f"are issued: set meeting.number: {composed.minutes.number} and submission.number: "
-            f"{composed.submission.number} in {screening.loaded.path} and run again without --issue") from exc
+            f"are issued: run the same command again once the fault is fixed (the archive hands back documents "
+            f"already issued from the same data), or set meeting.number: {composed.minutes.number} and "
+            f"submission.number: {composed.submission.number} in {screening.loaded.path} and run again without "
+            "--issue") from exc
     report.files = [{"path": MANIFEST, "sha256": None, "bytes": None}, *files]
     report.documents = [{"file": p.stem, "kind": p.kind, "title": p.title, "number_symbol": p.number_symbol,
                          "pages": p.pages} for p in parts]
@@ -121,9 +123,10 @@ def _issue_both(issue: Issuer, composed: Composed, screening: Screening, today: 
     try:
         composed.submission, submission_docx = _issue(issue, composed.submission, composed.submission_data, today)
     except DocgenError as exc:
-        raise DocgenError(f"{exc}\nThe minutes were already issued as {composed.minutes.number_symbol}: set "
-                          f"meeting.number: {composed.minutes.number} in {screening.loaded.path} and run again "
-                          "without --issue once the submission can be issued") from exc
+        raise DocgenError(f"{exc}\nThe minutes were already issued as {composed.minutes.number_symbol}: run the "
+                          "same command again once the submission can be issued (the same minutes are used, not "
+                          f"numbered again), or set meeting.number: {composed.minutes.number} in "
+                          f"{screening.loaded.path} and run again without --issue") from exc
     return {"minutes": minutes_docx, "submission": submission_docx}
 
 

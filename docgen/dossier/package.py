@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Callable
 from pypdf import PdfReader, PdfWriter
 
 from ..pdf import convert_to_pdf
+from ..workfolder import WorkFolder
 
 MERGED = "ho-so-de-nghi-khen-thuong.pdf"
 MANIFEST = "manifest.json"
@@ -46,8 +46,8 @@ def write_dossier(parts: list[Part], output: Path, manifest: dict[str, Any],
     say = progress or (lambda _message: None)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".docgen-dossier-") as tmp:
-        work = Path(tmp)
+    # A killed build's folder is removed by the next build into the same folder.
+    with WorkFolder(output.parent, ".docgen-dossier-") as work:
         (work / "docx").mkdir()
         (work / "pdf").mkdir()
         docx_paths = []
