@@ -151,7 +151,7 @@ def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = 
     A secret document is found only with `include_secret`; otherwise it is as if it did not exist."""
     text = str(ref).strip()
     if any(int(digits) > SQLITE_MAX_INTEGER for digits in re.findall(r"\d+", text)):
-        raise _no_document(text)
+        raise ArchiveError(f"no document {text} in this archive (`docgen list` shows them)")
     visible = "" if include_secret else f" AND {NOT_SECRET}"
     if text.isdigit():
         row = db.execute(f"SELECT year FROM documents WHERE id = ?{visible}", (int(text),)).fetchone()
