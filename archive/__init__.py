@@ -11,7 +11,8 @@ immutable, verifiable file store (issue 3). A library first; `docgen` commands w
 
 from .backup import BackupResult, backup, restore
 from .errors import ArchiveError, IntegrityProblem
-from .home import Archive, Indexer
+from .changelog import Change, LogEnd
+from .home import Archive
 from .issuing import Issued, issue_document
 from .pdf_copies import make_pdfs
 from .records import DocumentRecord, FileRecord, Relation, find_document, list_documents, load_record
@@ -21,7 +22,7 @@ from .relations import replace, revoke
 from .verify import VerifyReport, verify
 
 __all__ = [
-    "Archive", "ArchiveError", "BackupResult", "DocumentRecord", "FileRecord", "Indexer", "IntegrityProblem",
-    "Issued", "NumberRegister", "Relation", "VerifyReport", "backup", "export_register", "find_document",
+    "Archive", "ArchiveError", "BackupResult", "Change", "DocumentRecord", "FileRecord", "IntegrityProblem",
+    "Issued", "LogEnd", "NumberRegister", "Relation", "VerifyReport", "backup", "export_register", "find_document",
     "issue_document", "list_documents", "load_record", "make_pdfs", "replace", "restore", "revoke", "verify",
 ]

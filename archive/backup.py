@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import audit
+from . import audit, changelog
 from .config import CONFIG_FILE
 from .errors import ArchiveError
 from .home import AGENCY_FILE, DATABASE, Archive, new_folder_beside
@@ -120,6 +120,10 @@ def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *,
     archive = Archive.open(home)
     with archive.writing() as db:
         audit.record(db, "restore", actor, backup=str(backup_file.resolve()))
+        # A restored home is not the home it was copied from: whatever followed that home's log
+        # (an index carried over) starts again from zero.
+        changelog.renew(db)
+        changelog.record(db, "restore")
     return archive, verify(archive)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from . import changelog
 from .errors import ArchiveError
 
 MIGRATIONS: list[str] = [
@@ -116,6 +117,22 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX imported_sha256 ON imported (sha256);
     """,
+    # 3: the change log (archive/changelog.py), written in the transaction of each change, and its identity.
+    """
+    CREATE TABLE changes (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT    NOT NULL,
+        action      TEXT    NOT NULL CHECK (action IN ('issue', 'revoke', 'replace', 'import', 'restore',
+                                                       'migration')),
+        document_id INTEGER REFERENCES documents (id),
+        imported_id INTEGER REFERENCES imported (id),
+        CHECK (document_id IS NULL OR imported_id IS NULL)
+    );
+    CREATE TABLE change_log (
+        id TEXT NOT NULL
+    );
+    INSERT INTO change_log (id) VALUES (lower(hex(randomblob(16))));
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -152,6 +169,8 @@ def migrate(db: sqlite3.Connection, source: str) -> int:
         for version in range(found, SCHEMA_VERSION):
             for statement in statements(MIGRATIONS[version]):
                 db.execute(statement)
+        if found < SCHEMA_VERSION:  # what readers derived from the old schema is looked at again
+            changelog.record(db, "migration")
         # PRAGMA takes no parameters; the value is our own integer.
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("COMMIT")

@@ -1,4 +1,5 @@
-"""`docgen import`: read files issued elsewhere, recognise their parts, store and index them.
+"""`docgen import`: read files issued elsewhere, recognise their parts, store them (the index
+follows the archive's change log, which records each import).
 
 Each file is read, recognised and stored on its own: a file that cannot be read is
 reported and skipped, and the rest are imported. `--set field=value` overrides what was
@@ -66,8 +67,6 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
     from archive import ArchiveError
     from archive.importing import store_imported
 
-    from .maintenance import index_documents
-
     report = ImportReport()
     overrides = overrides or {}
     for done, (path, extracted) in enumerate(extract_files(paths), 1):
@@ -94,12 +93,6 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
         item["file"] = str(path)
         report.imported.append(item)
         _tick(progress, done, len(paths))
-    if report.imported:
-        try:
-            index_documents(archive, [item["id"] for item in report.imported])
-        except Exception as exc:  # the documents are stored; the index can be rebuilt
-            report.warnings.append(f"{len(report.imported)} document(s) imported but not indexed ({exc}): "
-                                   "run `docgen index rebuild`")
     return report
 
 
