@@ -591,7 +591,11 @@ def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sor
 @click.pass_context
 @reports_errors
 def import_(ctx, files, settings, actor, as_json) -> None:
-    """Import documents issued elsewhere (.docx, .pdf, .doc, .txt): stored unchanged, status imported."""
+    """Import documents issued elsewhere (.docx, .pdf, .doc, .txt, and scans: .pdf without a text layer,
+    .png, .jpg, .tif, read by OCR in Vietnamese): stored unchanged, status imported.
+
+    Example: docgen import old/*.docx scans/cong-van-1140.pdf --set kind=cong_van
+    """
     from index import import_files, parse_overrides
     from index.terminal import progress_bar
 
@@ -611,7 +615,8 @@ def import_(ctx, files, settings, actor, as_json) -> None:
     else:
         for item in report.imported:
             date = short_date(item["date"])
-            click.echo(f"Imported {item['file']} as {item['id']}: {item['number_symbol'] or 'no number'}, "
+            scanned = f" (read by OCR, {item['ocr_pages']} page(s))" if item["ocr_pages"] else ""
+            click.echo(f"Imported {item['file']}{scanned} as {item['id']}: {item['number_symbol'] or 'no number'}, "
                        f"{item['kind'] or 'kind unknown'}, {date or 'no date'}: {item['subject'] or 'no subject'}")
             if item["missing"]:
                 click.echo(f"  not found in the text: {', '.join(item['missing'])} "

@@ -63,13 +63,16 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, Any]:
 
 
 def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None = None, actor: str | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+                 progress: Callable[..., None] | None = None) -> ImportReport:
+    """Import `paths`; `progress(done, total)` follows the files, and `progress(done, total, label)`
+    the pages of a scan being read by OCR."""
     from archive import ArchiveError
     from archive.importing import store_imported
 
     report = ImportReport()
     overrides = overrides or {}
-    for done, (path, extracted) in enumerate(extract_files(paths), 1):
+    on_page = (lambda path, done, total: progress(done, total, f"OCR {path.name}")) if progress else None
+    for done, (path, extracted) in enumerate(extract_files(paths, on_page=on_page), 1):
         if isinstance(extracted, DocgenError):
             report.skipped.append({"file": str(path), "reason": str(extracted)})
             _tick(progress, done, len(paths))
@@ -91,6 +94,8 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
             continue
         item = record.as_dict()
         item["file"] = str(path)
+        item["ocr_pages"] = extracted.ocr_pages
+        report.warnings.extend(f"{path}: {failure}: not read, imported without it" for failure in extracted.failed)
         report.imported.append(item)
         _tick(progress, done, len(paths))
     return report

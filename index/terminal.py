@@ -58,16 +58,17 @@ def progress_bar(label: str, *, from_total: int = 0) -> Iterator[Callable[[int, 
         return
     shown: list[Progress] = []
 
-    def update(done: int, total: int) -> None:
+    def update(done: int, total: int, step: str | None = None) -> None:
+        """`step` names what is counted when it is not the bar's own label (the pages of a scan)."""
         if not shown:
             if total < from_total:
                 return
-            bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                           console=console, transient=True)
+            bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                           TimeRemainingColumn(), console=console, transient=True)
             bar.start()
             bar.add_task(label, total=None)
             shown.append(bar)
-        shown[0].update(shown[0].task_ids[0], completed=done, total=total)
+        shown[0].update(shown[0].task_ids[0], completed=done, total=total, description=step or label)
 
     try:
         yield update
