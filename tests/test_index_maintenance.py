@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -256,3 +257,31 @@ def test_searches_running_while_clerks_issue_lose_no_index_entry(archive, tmp_pa
     assert sorted(h.key for h in hits) == sorted(issued)
     report = check(archive)
     assert report.ok and report.pending == 0, report
+
+
+def test_a_restored_home_searches_at_once_and_never_trusts_an_index_carried_over(archive, tmp_path):
+    def search(home, query):
+        result = CliRunner().invoke(cli, ["--home", str(home), "search", query, "--json"])
+        assert result.exit_code == 0, result.output
+        return [hit["number_symbol"] for hit in json.loads(result.stdout)]
+
+    issue(archive, "ke_hoach", example("ke_hoach"), "2025-01-05")
+    issue(archive, "cong_van", example("cong_van"), "2025-01-06")
+    assert search(archive.home, "01/KH-SGD&ĐT") == ["01/KH-SGD&ĐT"]
+    saved = tmp_path / "backup.tar.gz"
+    assert CliRunner().invoke(cli, ["--home", str(archive.home), "backup", "-o", str(saved)]).exit_code == 0
+    later = issue(archive, "ke_hoach", example("ke_hoach"), "2025-01-07").record
+    assert search(archive.home, later.number_symbol)[0] == later.number_symbol
+
+    restored = tmp_path / "restored"
+    result = CliRunner().invoke(cli, ["restore", str(saved), "--home", str(restored)])
+    assert result.exit_code == 0, result.output
+    assert search(restored, "01/KH-SGD&ĐT") == ["01/KH-SGD&ĐT"]  # no `index rebuild` needed
+    assert search(restored, "02/SGD&ĐT-VP")[0] == "02/SGD&ĐT-VP"
+
+    # The original home's index (which holds the later document) copied over the restored one's.
+    shutil.rmtree(restored / "index")
+    shutil.copytree(archive.home / "index", restored / "index")
+    assert later.number_symbol not in search(restored, later.number_symbol)
+    result = CliRunner().invoke(cli, ["--home", str(restored), "index", "check"])
+    assert result.exit_code == 0 and "up to date" in result.output
