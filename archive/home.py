@@ -216,12 +216,12 @@ def new_folder_beside(home: Path, purpose: str) -> Path:
 
 def cannot_open(path: Path, exc: sqlite3.DatabaseError) -> ArchiveError:
     """Why the database cannot be opened: a full disk is not damage, and only damage calls for a restore."""
-    if disk.is_full(path.parent, exc):
-        return ArchiveError(f"{path}: cannot open the archive database: {disk.full_message(path.parent)}; "
-                            "the archive itself was not changed")
     if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return ArchiveError(f"{path}: cannot open the archive database: it is damaged ({exc}); restore the home "
                             "from a backup (`docgen restore`)")
+    if disk.is_full(path.parent, exc):
+        return ArchiveError(f"{path}: cannot open the archive database: {disk.full_message(path.parent)}; "
+                            "the archive itself was not changed")
     return ArchiveError(f"{path}: cannot open the archive database ({exc}); `docgen verify` tells whether it is "
                         "damaged")
 

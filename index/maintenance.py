@@ -61,7 +61,7 @@ def rebuild_holding_lock(archive, *, progress: Progress | None = None) -> int:
     total = len(keys)
     before = _files(folder)
     try:
-        position.forget(folder)
+        # Until the engine commits, the old index and its position stand (a killed rebuild loses nothing).
         search_index = SearchIndex(folder) if exists(folder) else fresh(folder)
         if progress:
             progress(0, total)

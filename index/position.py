@@ -55,11 +55,6 @@ def write(folder: Path, applied: Applied) -> None:
         os.close(fd)
 
 
-def forget(folder: Path) -> None:
-    """Nothing applied can be trusted any more (the index is being rebuilt)."""
-    (Path(folder) / POSITION_FILE).unlink(missing_ok=True)
-
-
 @contextmanager
 def following(folder: Path, *, wait: bool) -> Iterator[bool]:
     """The right to apply changes to the index (one process at a time). Yields False, at once,

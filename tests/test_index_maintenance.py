@@ -192,7 +192,7 @@ def test_an_old_archive_is_migrated_and_its_index_reconciled_without_a_rebuild(a
     archive.db.execute("DROP TABLE change_log")
     archive.db.execute("PRAGMA user_version = 2")
     archive.db.execute("COMMIT")
-    position.forget(archive.home / "index")
+    (archive.home / "index" / position.POSITION_FILE).unlink()
     with Archive.open(archive.home) as upgraded:
         assert [c.action for c in upgraded.changes_since(0)] == ["migration"]
         state = catch_up(upgraded)
