@@ -537,6 +537,20 @@ def restore(ctx, backup_file, target, actor, as_json) -> None:
 # -- Search: the index, searching, importing documents issued elsewhere (index/, issue 4) -----
 
 
+# Pending changes from which catching up shows a progress bar.
+CATCH_UP_BAR = 50
+
+
+def catch_up_quietly(archive, warnings: list[str], progress) -> None:
+    """Bring the index up to date; a failure is a warning (the next search tries again)."""
+    from index import catch_up
+
+    try:
+        catch_up(archive, progress=progress)
+    except (OSError, DocgenError) as exc:
+        warnings.append(f"the search index was not brought up to date ({exc}); the next search tries again")
+
+
 @cli.command()
 @click.argument("query", metavar="QUERY")
 @click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong, cong_van).")
@@ -623,20 +637,6 @@ def import_(ctx, files, settings, actor, as_json) -> None:
                            "(give them with --set FIELD=VALUE)")
     if report.skipped:
         sys.exit(1)
-
-
-# Pending changes from which catching up shows a progress bar.
-CATCH_UP_BAR = 50
-
-
-def catch_up_quietly(archive, warnings: list[str], progress) -> None:
-    """Bring the index up to date; a failure is a warning (the next search tries again)."""
-    from index import catch_up
-
-    try:
-        catch_up(archive, progress=progress)
-    except (OSError, DocgenError) as exc:
-        warnings.append(f"the search index was not brought up to date ({exc}); the next search tries again")
 
 
 @cli.group(name="index", cls=OrderedGroup)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import pty
 import shutil
 import signal
 import subprocess
@@ -285,3 +287,28 @@ def test_a_restored_home_searches_at_once_and_never_trusts_an_index_carried_over
     assert later.number_symbol not in search(restored, later.number_symbol)
     result = CliRunner().invoke(cli, ["--home", str(restored), "index", "check"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_a_search_with_many_changes_pending_shows_a_progress_bar_on_a_terminal(archive):
+    issue(archive, "ke_hoach", example("ke_hoach"), "2025-03-01")
+    catch_up(archive)
+    for number in range(1, 61):
+        issue(archive, "cong_van", letter(f"tập huấn đợt {number}", "Tập huấn giáo viên."), "2025-03-02")
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", "import cli; cli.cli()", "--home", str(archive.home), "search",
+                             "tập huấn", "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the process closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out, _ = proc.communicate(timeout=120)
+    os.close(controller)
+    assert proc.returncode == 0
+    assert b"Updating the index" in shown and b"/60" in shown
+    assert len(json.loads(out)) == 20
