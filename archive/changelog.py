@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 ACTIONS = ("issue", "revoke", "replace", "import", "restore", "migration")
-WHOLE_ARCHIVE = ("restore", "migration")
+
 
 @dataclass(frozen=True)
 class Change:
