@@ -40,7 +40,8 @@ def main() -> None:
         pdf = docgen.convert_to_pdf([docx], tmp)[0]
         reader = PdfReader(pdf)
         truth = [_flat(page.extract_text() or "") for page in reader.pages]
-        pages = {n: (float(p.mediabox.width), float(p.mediabox.height)) for n, p in enumerate(reader.pages, 1)}
+        pages = {n: (float(p.mediabox.width), float(p.mediabox.height), p.rotation)
+                 for n, p in enumerate(reader.pages, 1)}
         subprocess.run(["pdftoppm", "-r", str(SCAN_DPI), "-gray", "-png", str(pdf), str(tmp / "scan")], check=True)
         scans = sorted(tmp.glob("scan-*.png"))
 

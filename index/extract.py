@@ -201,7 +201,7 @@ def _pdf(path: Path, on_page: ocr.PageProgress | None) -> Extracted:
         if reader.is_encrypted:
             raise ExtractError(f"{path}: the PDF is encrypted: give an unprotected copy")
         pages = [page.extract_text() or "" for page in reader.pages]
-        scanned = {number: (float(page.mediabox.width), float(page.mediabox.height))
+        scanned = {number: (float(page.mediabox.width), float(page.mediabox.height), page.rotation)
                    for number, (page, text) in enumerate(zip(reader.pages, pages), 1) if not text.strip()}
     except PdfReadError as exc:
         raise ExtractError(f"{path}: not a readable PDF ({exc})") from None

@@ -3,9 +3,12 @@
 Tesseract is run as a program (`tesseract IMAGE stdout -l vie`) rather than through
 pytesseract, which is only a wrapper around the same program writing temporary files: run
 directly, each page is one process in its own process group, killed whole on timeout, its
-message read from stderr, and no dependency is added. PDF pages are rasterised one at a
-time by poppler's `pdftoppm` (300 dpi grey, Tesseract's recommended resolution: at 200 dpi
-marks are lost more often, e.g. `đổi` read as `đối`). Each Tesseract process is limited to
+message read from stderr, and no dependency is added. A PDF page that is one picture (a
+scan) is read from that picture itself, taken out with poppler's `pdfimages`, pixel for
+pixel as scanned: rasterised again by `pdftoppm`, even at the scan's own 200 dpi, the same
+page lost the marks of `KT. GIÁM ĐỐC` and `PHÓ GIÁM ĐỐC` (measured). Any other page is
+rasterised by `pdftoppm` at 300 dpi, Tesseract's recommended resolution. Each Tesseract
+process is limited to
 one thread (OMP_THREAD_LIMIT=1): on two busy cores its OpenMP threads make a page 4x slower
 (measured: 10.8 s against 2.7 s for one A4 page). A page that cannot be read is reported
 and the rest are kept.
@@ -27,7 +30,7 @@ from docgen.vietnamese import nfc
 
 IMAGE_FORMATS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 LANGUAGE = "vie"
-DPI = 300
+DPI = 300  # for a page that is not one scanned picture
 PAGE_TIMEOUT_S = 180
 # A page is rasterised only up to this many pixels at DPI (A3 is 17 million at 300 dpi): a
 # PDF page 200 inches square would ask for 3.6 billion.
@@ -65,49 +68,141 @@ def read_image(path: Path, *, on_page: PageProgress | None = None) -> Read:
     if on_page:
         on_page(0, 1)
     try:
-        text = _tesseract(tesseract, path)
+        pages = _tesseract(tesseract, path) or [""]
     except DocgenError as exc:
         return Read([""], [f"page 1: {exc}"])
-    # Tesseract separates the pages of a multi-page TIFF with a form feed.
-    pages = [page for page in text.split("\f")]
-    if len(pages) > 1 and not pages[-1].strip():
-        pages.pop()
     if on_page:
         on_page(1, 1)
     return Read(pages)
 
 
-def read_pdf_pages(path: Path, pages: dict[int, tuple[float, float]], *,
+def read_pdf_pages(path: Path, pages: dict[int, tuple[float, float, int]], *,
                    on_page: PageProgress | None = None) -> dict[int, str | DocgenError]:
-    """The text of the given pages of a PDF (numbered from 1, with their size in points), each
-    rasterised and read on its own."""
+    """The text of the given pages of a PDF (numbered from 1, with their size in points and their
+    rotation), each read on its own: its one picture, else the page rasterised."""
     tesseract, pdftoppm = tools()
+    pdfimages = str(Path(pdftoppm).with_name("pdfimages"))
     found: dict[int, str | DocgenError] = {}
     with tempfile.TemporaryDirectory(prefix="docgen-ocr-") as tmp:
-        for done, (number, (width, height)) in enumerate(pages.items()):
+        for done, (number, (width, height, rotation)) in enumerate(pages.items()):
             if on_page:
                 on_page(done, len(pages))
-            image = Path(tmp) / f"page-{number}"
+            folder = Path(tmp) / str(number)
+            folder.mkdir()
             try:
-                pixels = (width / 72 * DPI) * (height / 72 * DPI)
-                if pixels > MAX_PAGE_PIXELS:
-                    raise DocgenError(f"a page of {width / 72:.0f} x {height / 72:.0f} inches is too large to read "
-                                      f"(at most {MAX_PAGE_PIXELS // 1_000_000} million pixels at {DPI} dpi)")
-                _run([pdftoppm, "-r", str(DPI), "-gray", "-png", "-singlefile", "-f", str(number), "-l", str(number),
-                      str(path), str(image)], PAGE_TIMEOUT_S)
-                found[number] = _tesseract(tesseract, image.with_suffix(".png"))
+                image = None if rotation % 360 else _picture(pdfimages, path, number, folder)
+                if image is None:
+                    if (width / 72 * DPI) * (height / 72 * DPI) > MAX_PAGE_PIXELS:
+                        raise DocgenError(f"a page of {width / 72:.0f} x {height / 72:.0f} inches is too large to "
+                                          f"read (at most {MAX_PAGE_PIXELS // 1_000_000} million pixels at {DPI} dpi)")
+                    image = folder / "page"
+                    _run([pdftoppm, "-r", str(DPI), "-gray", "-png", "-singlefile", "-f", str(number), "-l",
+                          str(number), str(path), str(image)], PAGE_TIMEOUT_S)
+                    image = image.with_suffix(".png")
+                found[number] = "\n".join(_tesseract(tesseract, image))
             except DocgenError as exc:
                 found[number] = exc
             finally:
-                image.with_suffix(".png").unlink(missing_ok=True)
+                shutil.rmtree(folder, ignore_errors=True)
         if on_page:
             on_page(len(pages), len(pages))
     return found
 
 
-def _tesseract(tesseract: str, image: Path) -> str:
-    result = _run([tesseract, str(image), "stdout", "-l", LANGUAGE], PAGE_TIMEOUT_S)
-    return nfc(result.stdout.decode("utf-8", "replace"))
+def _picture(pdfimages: str, path: Path, number: int, folder: Path) -> Path | None:
+    """The picture a scanned page consists of, as a PNG in `folder`; None when the page holds
+    no picture or several (then it is rasterised)."""
+    try:
+        listed = _run([pdfimages, "-f", str(number), "-l", str(number), "-list", str(path)], 60).stdout
+    except DocgenError:
+        return None
+    pictures = [row.split() for row in listed.decode("utf-8", "replace").splitlines()[2:]]
+    pictures = [cells for cells in pictures if len(cells) > 4 and cells[2] == "image"]
+    if len(pictures) != 1:
+        return None
+    width, height = int(pictures[0][3]), int(pictures[0][4])
+    if width * height > MAX_PAGE_PIXELS:
+        raise DocgenError(f"a scan of {width} x {height} pixels is too large to read "
+                          f"(at most {MAX_PAGE_PIXELS // 1_000_000} million pixels)")
+    _run([pdfimages, "-png", "-f", str(number), "-l", str(number), str(path), str(folder / "scan")], PAGE_TIMEOUT_S)
+    found = sorted(folder.glob("scan-*.png"))
+    return found[0] if len(found) == 1 else None
+
+
+def _tesseract(tesseract: str, image: Path) -> list[str]:
+    """The text of each page of `image` (a multi-page TIFF has several), in reading order."""
+    result = _run([tesseract, str(image), "stdout", "-l", LANGUAGE, "tsv"], PAGE_TIMEOUT_S)
+    return [nfc(page) for page in reading_order(result.stdout.decode("utf-8", "replace"))]
+
+
+@dataclass
+class _Segment:
+    left: int
+    right: int
+    text: str
+
+
+def reading_order(tsv: str) -> list[str]:
+    """The pages of Tesseract's TSV output as text, one printed line a line, two-column parts
+    read column by column. Tesseract reads the header (agency | national title) and the
+    closing (Nơi nhận | signature) of Decree 30's layout as single lines across both columns
+    (`Nơi nhận: KT. GIÁM ĐỐC`); split at their wide gap and read left column then right, they
+    come out in the order of the document's own table cells, as a .docx or PDF text layer gives."""
+    lines: dict[int, dict[tuple[str, str, str], list[tuple[int, int, int, str]]]] = {}
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        page, block, par, line = cells[1:5]
+        left, width, height = int(cells[6]), int(cells[8]), int(cells[9])
+        lines.setdefault(int(page), {}).setdefault((block, par, line), []).append(
+            (left, left + width, height, cells[11].strip()))
+    return [_page_text([_segments(words) for words in page.values()]) for _, page in sorted(lines.items())]
+
+
+def _segments(words: list[tuple[int, int, int, str]]) -> list[_Segment]:
+    """A line's words in runs, split where the gap is wider than four times the line's height."""
+    words.sort()
+    gap = 4 * sorted(h for _, _, h, _ in words)[len(words) // 2]
+    segments = [_Segment(words[0][0], words[0][1], words[0][3])]
+    for left, right, _, text in words[1:]:
+        if left - segments[-1].right > gap:
+            segments.append(_Segment(left, right, text))
+        else:
+            segments[-1].right, segments[-1].text = right, f"{segments[-1].text} {text}"
+    return segments
+
+
+def _page_text(lines: list[list[_Segment]]) -> str:
+    out: list[str] = []
+    at = 0
+    while at < len(lines):
+        if len(lines[at]) < 2:
+            out.append(lines[at][0].text)
+            at += 1
+            continue
+        # Two columns from here, while lines keep to one side or split in two; the right column's
+        # lines are centred, so a line belongs to it when it starts right of the left column's end.
+        boundary = min(segment.left for segment in lines[at][1:])
+        left_end = lines[at][0].right
+        left_column: list[str] = []
+        right_column: list[str] = []
+        while at < len(lines):
+            line = lines[at]
+            if len(line) > 1:
+                left_column.append(line[0].text)
+                right_column.append(" ".join(segment.text for segment in line[1:]))
+                boundary, left_end = min(boundary, line[1].left), max(left_end, line[0].right)
+            elif line[0].left > left_end:
+                right_column.append(line[0].text)
+            elif line[0].right < boundary:
+                left_column.append(line[0].text)
+                left_end = max(left_end, line[0].right)
+            else:
+                break  # a line across both columns: the body goes on
+            at += 1
+        out += left_column + right_column
+    return "\n".join(out)
 
 
 def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess:

@@ -89,14 +89,20 @@ def image_only_pdf(pages: list[bytes | tuple[float, float]], dpi: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def scans(example_pdfs, tesseract, tmp_path_factory) -> dict[str, Path]:
-    """The first page of the example letter (05/SGD&ĐT-VP) scanned at 200 dpi: as a PNG, and as an
-    image-only PDF followed by a page too large to read."""
+    """The example letter (05/SGD&ĐT-VP) scanned at 200 dpi: its first page as a PNG, and its first
+    and last (signed) pages as an image-only PDF followed by a page too large to read."""
+    from pypdf import PdfReader
+
     folder = tmp_path_factory.mktemp("scans")
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", "-f", "1", "-l", "1",
-                    str(example_pdfs["cong_van"]), str(folder / "cong-van-scan")], check=True)
-    png = folder / "cong-van-scan.png"
+    letter = example_pdfs["cong_van"]
+    last = len(PdfReader(letter).pages)
+    for number in (1, last):
+        subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", "-f", str(number), "-l",
+                        str(number), str(letter), str(folder / f"page-{number}")], check=True)
+    png = folder / "page-1.png"
     pdf = folder / "cong-van-scan.pdf"
-    pdf.write_bytes(image_only_pdf([png.read_bytes(), (14400.0, 14400.0)], dpi=200))
+    pdf.write_bytes(image_only_pdf([png.read_bytes(), (folder / f"page-{last}.png").read_bytes(),
+                                    (14400.0, 14400.0)], dpi=200))
     return {"png": png, "pdf": pdf}
 
 
@@ -113,14 +119,18 @@ def test_a_scanned_pdf_and_png_are_read_by_ocr_recognised_and_found_with_and_wit
     seen = []
     report = import_files(archive, [scans["pdf"], scans["png"]], progress=lambda *step: seen.append(step))
     assert not report.skipped, report.skipped
-    assert [item["ocr_pages"] for item in report.imported] == [2, 1]
+    assert [item["ocr_pages"] for item in report.imported] == [3, 1]
     # The page too large to read is reported; the rest of the document is imported.
-    assert len(report.warnings) == 1 and "page 2" in report.warnings[0] and "too large" in report.warnings[0]
-    assert (1, 2, f"OCR {scans['pdf'].name}") in seen  # progress page by page
+    assert len(report.warnings) == 1 and "page 3" in report.warnings[0] and "too large" in report.warnings[0]
+    assert (1, 3, f"OCR {scans['pdf'].name}") in seen  # progress page by page
     for item in report.imported:
         assert item["number_symbol"] == "05/SGD&ĐT-VP" and item["kind"] == "cong_van"
         assert item["date"] == "2017-09-18" and item["agency"] == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
         assert item["subject"].startswith("hướng dẫn thực hiện Phong trào")
+    signed = report.imported[0]  # the PDF holds the last page too: its two-column closing is read in order
+    assert (signed["signing_authority"], signed["signer_title"], signed["signer_name"]) == (
+        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Mai Phương")
+    assert signed["recipients"][0] == "- Như kính gửi;" and not signed["missing"]
     stored = list_imported(archive)
     for record, path in zip(stored, (scans["pdf"], scans["png"])):
         assert hashlib.sha256(Path(record.path).read_bytes()).digest() == hashlib.sha256(path.read_bytes()).digest()
@@ -136,4 +146,4 @@ def test_import_command_says_a_scan_was_read_by_ocr(tmp_path, scans):
     Archive.init(home, AGENCY).close()
     result = CliRunner().invoke(cli, ["--home", str(home), "import", str(scans["png"])])
     assert result.exit_code == 0, result.output
-    assert "(read by OCR, 1 page(s)) as i1: 05/SGD&ĐT-VP" in result.output
+    assert f"Imported {scans['png']} (read by OCR, 1 page(s)) as i1: 05/SGD&ĐT-VP" in result.output

@@ -70,6 +70,11 @@ def test_issue_then_search_finds_it_without_any_index_call(archive):
     hits = search_archive(archive, "01/KH-SGD&ĐT").hits
     assert hits[0].key == str(record.id) and hits[0].subject == record.subject
     assert pending(archive) == 0 and check(archive).ok
+    statements = []
+    archive.db.set_trace_callback(statements.append)
+    assert catch_up(archive).applied == 0
+    archive.db.set_trace_callback(None)
+    assert len(statements) == 1  # nothing new costs one query
 
 
 def test_rebuild_equals_incremental_index(archive):
