@@ -14,17 +14,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# LibreOffice (PDF output) and Liberation fonts (a metric twin of Times New Roman).
+# LibreOffice (PDF output), Liberation fonts (a metric twin of Times New Roman), poppler and
+# Tesseract with its Vietnamese model (scanned documents read by OCR at import).
 # Installed with apt-get when running as root; otherwise say what is missing.
-# With CI=true a missing LibreOffice fails the run instead of skipping PDF tests.
+# With CI=true anything missing fails the run instead of skipping the tests that need it.
 system:
-	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Liberation Serif" || ! command -v pdftoppm >/dev/null 2>&1; then \
+	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Liberation Serif" || ! command -v pdftoppm >/dev/null 2>&1 \
+	    || ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing LibreOffice, Liberation fonts and poppler-utils with apt-get..."; \
+	    echo "Installing LibreOffice, Liberation fonts, poppler-utils and Tesseract (Vietnamese) with apt-get..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui fonts-liberation2 poppler-utils >/dev/null; \
+	      libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie >/dev/null; \
 	  else \
-	    echo "LibreOffice is missing: install libreoffice-writer-nogui, fonts-liberation2 and poppler-utils" >&2; \
+	    echo "Missing: install libreoffice-writer-nogui, fonts-liberation2, poppler-utils, tesseract-ocr and tesseract-ocr-vie" >&2; \
 	    if [ "$$CI" = true ]; then exit 1; fi; \
 	  fi; \
 	fi

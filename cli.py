@@ -646,10 +646,18 @@ def restore(ctx, backup_file, target, actor, as_json) -> None:
 # -- Search: the index, searching, importing documents issued elsewhere (index/, issue 4) -----
 
 
-def open_index(archive):
-    from index import SearchIndex
+# Pending changes from which catching up shows a progress bar.
+CATCH_UP_BAR = 50
 
-    return SearchIndex.of_archive(archive)
+
+def catch_up_quietly(archive, warnings: list[str], progress) -> None:
+    """Bring the index up to date; a failure is a warning (the next search tries again)."""
+    from index import catch_up
+
+    try:
+        catch_up(archive, progress=progress)
+    except (OSError, DocgenError) as exc:
+        warnings.append(f"the search index was not brought up to date ({exc}); the next search tries again")
 
 
 @cli.command()
@@ -671,17 +679,19 @@ def open_index(archive):
 @reports_errors
 def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sort, limit, include_secret,
            as_json) -> None:
-    """Find documents by words (marks optional), "quoted phrases", number-symbol or date."""
-    from index import Filters
+    """Find documents by words (marks optional), "quoted phrases", number-symbol or date.
+
+    The index first applies the archive's changes since the last search (a progress bar
+    when there are many, e.g. after a restore).
+    """
+    from index import Filters, search_archive
+    from index.terminal import progress_bar
 
     filters = Filters(kind=kind, year=year, date_from=date_from, date_to=date_to, signer=signer, unit=unit,
                       status=status)
-    with open_archive(ctx) as archive:
-        search_index = open_index(archive)
-        results = search_index.search(query, filters=filters, sort=sort, limit=limit, include_secret=include_secret)
-        if not results.hits and search_index.count() == 0:
-            click.echo("Note: the search index is empty: if the archive holds documents, run "
-                       "`docgen index rebuild`", err=True)
+    with open_archive(ctx) as archive, progress_bar("Updating the index", from_total=CATCH_UP_BAR) as progress:
+        results = search_archive(archive, query, filters=filters, sort=sort, limit=limit,
+                                 include_secret=include_secret, progress=progress)
     if as_json:
         for notice in results.notices:
             click.echo(f"Note: {notice}", err=True)
@@ -704,13 +714,21 @@ def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sor
 @click.pass_context
 @reports_errors
 def import_(ctx, files, settings, actor, as_json) -> None:
-    """Import documents issued elsewhere (.docx, .pdf, .doc, .txt): stored unchanged, status imported."""
+    """Import documents issued elsewhere (.docx, .pdf, .doc, .txt, and scans: .pdf without a text layer,
+    .png, .jpg, .tif, read by OCR in Vietnamese): stored unchanged, status imported.
+
+    Example: docgen import old/*.docx scans/cong-van-1140.pdf --set kind=cong_van
+    """
     from index import import_files, parse_overrides
     from index.terminal import progress_bar
 
     overrides = parse_overrides(settings)
-    with open_archive(ctx) as archive, progress_bar("Importing") as progress:
-        report = import_files(archive, list(files), overrides=overrides, actor=actor, progress=progress)
+    with open_archive(ctx) as archive:
+        with progress_bar("Importing") as progress:
+            report = import_files(archive, list(files), overrides=overrides, actor=actor, progress=progress)
+        if report.imported:  # searchable at once, rather than at the next search
+            with progress_bar("Indexing", from_total=CATCH_UP_BAR) as progress:
+                catch_up_quietly(archive, report.warnings, progress)
     for skipped in report.skipped:
         click.echo(f"Skipped {skipped['file']}: {skipped['reason']}", err=True)
     for warning in report.warnings:
@@ -720,7 +738,8 @@ def import_(ctx, files, settings, actor, as_json) -> None:
     else:
         for item in report.imported:
             date = short_date(item["date"])
-            click.echo(f"Imported {item['file']} as {item['id']}: {item['number_symbol'] or 'no number'}, "
+            scanned = f" (read by OCR, {item['ocr_pages']} page(s))" if item["ocr_pages"] else ""
+            click.echo(f"Imported {item['file']}{scanned} as {item['id']}: {item['number_symbol'] or 'no number'}, "
                        f"{item['kind'] or 'kind unknown'}, {date or 'no date'}: {item['subject'] or 'no subject'}")
             if item["missing"]:
                 click.echo(f"  not found in the text: {', '.join(item['missing'])} "
@@ -731,7 +750,28 @@ def import_(ctx, files, settings, actor, as_json) -> None:
 
 @cli.group(name="index", cls=OrderedGroup)
 def index_group() -> None:
-    """The search index (HOME/index/): rebuild it from the archive, check it."""
+    """The search index (HOME/index/): it follows the archive's change log; update, rebuild, check it."""
+
+
+@index_group.command(name="update")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+@reports_errors
+def index_update(ctx, as_json) -> None:
+    """Apply the archive's changes the index has not applied yet (any search does it too).
+
+    Example, after a restore of a large archive: docgen --home restored index update
+    """
+    from index import catch_up
+    from index.terminal import progress_bar
+
+    with open_archive(ctx) as archive, progress_bar("Indexing") as progress:
+        state = catch_up(archive, wait=True, progress=progress)
+    if as_json:
+        emit_json({"applied": state.applied, "position": state.position})
+    else:
+        click.echo(f"Applied {state.applied} change(s); the index is at change {state.position} of the "
+                   "archive's log", err=True)
 
 
 @index_group.command(name="rebuild")
@@ -739,7 +779,7 @@ def index_group() -> None:
 @click.pass_context
 @reports_errors
 def index_rebuild(ctx, as_json) -> None:
-    """Recreate the whole search index from the archive's documents."""
+    """Recreate the whole search index from the archive's documents, starting from zero."""
     import time
 
     from index import rebuild
@@ -761,7 +801,11 @@ def index_rebuild(ctx, as_json) -> None:
 @click.pass_context
 @reports_errors
 def index_check(ctx, as_json) -> None:
-    """Report documents missing from the index and stale entries; exit 1 if any."""
+    """Compare the index with the archive's change log and documents; exit 1 if an entry is wrong.
+
+    Changes not applied yet are reported as pending (the next search applies them); an
+    entry that differs from the archive with no pending change to explain it is a problem.
+    """
     from index import check
 
     with open_archive(ctx) as archive:
@@ -769,14 +813,17 @@ def index_check(ctx, as_json) -> None:
     if as_json:
         emit_json(report.as_dict())
     else:
-        if report.problem:
-            click.echo(f"PROBLEM: {report.problem}")
         for label, keys in (("missing from the index", report.missing), ("indexed out of date", report.stale),
                             ("indexed but not in the archive", report.orphaned)):
             if keys:
                 click.echo(f"PROBLEM: {len(keys)} document(s) {label}: {', '.join(keys)}")
+        if report.pending:
+            click.echo(f"{report.pending} change(s) pending: the index has applied the archive's log up to change "
+                       f"{report.applied} of {report.log_end} (the next search or `docgen index update` applies "
+                       "them)")
         click.echo(f"{report.documents} document(s) in the archive, {report.indexed} indexed: "
-                   + ("the index is up to date" if report.ok else "run `docgen index rebuild`"))
+                   + ("run `docgen index rebuild`" if not report.ok else
+                      "the index is up to date" if not report.pending else "no entry is wrong"))
     if not report.ok:
         sys.exit(1)
 

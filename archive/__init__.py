@@ -17,7 +17,8 @@ from .errors import ArchiveError, IntegrityProblem
 
 if TYPE_CHECKING:
     from .backup import BackupResult, backup, restore
-    from .home import Archive, Indexer
+    from .changelog import Change, LogEnd
+    from .home import Archive
     from .issuing import Issued, issue_document
     from .pdf_copies import make_pdfs
     from .records import DocumentRecord, FileRecord, Relation, find_document, list_documents, load_record
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 LAZY = {
     "BackupResult": "backup", "backup": "backup", "restore": "backup",
-    "Archive": "home", "Indexer": "home",
+    "Archive": "home", "Change": "changelog", "LogEnd": "changelog",
     "Issued": "issuing", "issue_document": "issuing", "make_pdfs": "pdf_copies",
     "DocumentRecord": "records", "FileRecord": "records", "Relation": "records", "find_document": "records",
     "list_documents": "records", "load_record": "records", "NumberRegister": "register",
@@ -39,7 +40,7 @@ LAZY = {
 __getattr__ = lazy_attributes(__name__, LAZY, like_modules=frozenset({"backup", "verify"}))
 
 __all__ = [
-    "Archive", "ArchiveError", "BackupResult", "DocumentRecord", "FileRecord", "Indexer", "IntegrityProblem",
-    "Issued", "NumberRegister", "Relation", "VerifyReport", "backup", "export_register", "find_document",
+    "Archive", "ArchiveError", "BackupResult", "Change", "DocumentRecord", "FileRecord", "IntegrityProblem",
+    "Issued", "LogEnd", "NumberRegister", "Relation", "VerifyReport", "backup", "export_register", "find_document",
     "issue_document", "list_documents", "load_record", "make_pdfs", "replace", "restore", "revoke", "verify",
 ]

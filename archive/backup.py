@@ -34,7 +34,7 @@ from docgen.agency import load_agency
 from docgen.errors import DocgenError
 from docgen.workfolder import WorkFolder
 
-from . import audit
+from . import audit, changelog
 from .config import CONFIG_FILE, load_config
 from .errors import ArchiveError
 from .home import AGENCY_FILE, DATABASE, Archive, building_beside, make_folders
@@ -189,6 +189,10 @@ def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *,
         with Archive.open(build) as built:  # upgrades an older backup's schema before it is in place
             with built.writing() as db:
                 audit.record(db, "restore", actor, backup=str(backup_file.resolve()))
+                # A restored home is not the home it was copied from: whatever followed that home's
+                # log (an index carried over) starts again from zero.
+                changelog.renew(db)
+                changelog.record(db, "restore")
         os.replace(build, home)
     fsync_dir(home.parent)
     archive = Archive.open(home)

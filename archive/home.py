@@ -20,13 +20,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from docgen import disk
 from docgen.agency import Agency, load_agency
 from docgen.datafile import load_model
 from docgen.workfolder import WorkFolder
 
-from . import audit
+from . import audit, changelog
+from .changelog import Change, LogEnd
 from .config import CONFIG_FILE, ArchiveConfig, load_config
 from .errors import ArchiveError
 from .register import NumberRegister
@@ -40,27 +42,11 @@ WRITERS_LOCK = "writers.lock"
 BUSY_TIMEOUT_S = 120
 
 
-class Indexer(Protocol):
-    """What search (a later package) plugs in: told of each issued or changed document."""
-
-    def document_changed(self, archive: "Archive", document_id: int) -> None: ...
-
-
-class SearchIndexer:
-    """The search index of HOME/index/ (the index package, imported when first needed)."""
-
-    def document_changed(self, archive: "Archive", document_id: int) -> None:
-        from index import ArchiveIndexer
-
-        ArchiveIndexer().document_changed(archive, document_id)
-
-
 class Archive:
     def __init__(self, home: str | os.PathLike, db: sqlite3.Connection):
         self.home = Path(home).absolute()
         self.db = db
         self.store = FileStore(self.home / "files", self.home / "staging")
-        self.indexer: Indexer | None = SearchIndexer()
         self._queue_fd: int | None = None
         # How the database's schema differs from docgen's (a trigger, a view...): nothing is written then.
         self.foreign_schema: list[str] = []
@@ -109,8 +95,7 @@ class Archive:
         try:
             db = connect(path)
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"{path}: cannot open the archive database ({exc}); if it is damaged, restore "
-                               "the home from a backup (`docgen restore`)") from exc
+            raise cannot_open(path, exc) from exc
         try:
             db.execute("PRAGMA journal_mode = WAL")
             foreign = schema_problems(db)
@@ -125,8 +110,7 @@ class Archive:
                 archive.recover()
         except sqlite3.DatabaseError as exc:
             db.close()
-            raise ArchiveError(f"{path}: cannot open the archive database ({exc}); if it is damaged, restore "
-                               "the home from a backup (`docgen restore`)") from exc
+            raise cannot_open(path, exc) from exc
         except BaseException:
             db.close()
             raise
@@ -209,16 +193,15 @@ class Archive:
         finally:
             self.db.execute("COMMIT")
 
-    def tell_indexer(self, document_id: int) -> str | None:
-        """Let search know a document was issued or changed; a failure there is a warning, since
-        the document itself is recorded (the index is derived and can be rebuilt)."""
-        if self.indexer is None:
-            return None
-        try:
-            self.indexer.document_changed(self, document_id)
-        except Exception as exc:  # any indexer failure: the archive's record stands regardless
-            return f"the search index was not updated for document {document_id} ({exc}): rebuild the index"
-        return None
+    # -- the change log (archive/changelog.py), what derived data such as search follows -----
+
+    def change_log_end(self) -> LogEnd:
+        """The log's identity and its last position: one query."""
+        return changelog.end(self.db)
+
+    def changes_since(self, position: int, limit: int = 1000) -> list[Change]:
+        """The changes after `position`, oldest first, at most `limit`."""
+        return changelog.since(self.db, position, limit)
 
     def recover(self) -> dict[str, int]:
         """Publish staged files that committed rows name; delete the rest (a crashed writer's)."""
@@ -242,6 +225,21 @@ def make_folders(home: Path) -> None:
 def copy_private(source: str | os.PathLike, target: Path) -> None:
     with open(source, "rb") as reading, open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         shutil.copyfileobj(reading, out)
+
+
+def cannot_open(path: Path, exc: sqlite3.DatabaseError) -> ArchiveError:
+    """Why the database cannot be opened: a full disk is not damage, and only damage calls for a restore."""
+    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return ArchiveError(f"{path}: cannot open the archive database: it is damaged ({exc}); restore the home "
+                            "from a backup (`docgen restore`)")
+    if disk.is_full(path.parent, exc):
+        return ArchiveError(f"{path}: cannot open the archive database: {disk.full_message(path.parent)}; "
+                            "the archive itself was not changed")
+    return ArchiveError(f"{path}: cannot open the archive database ({exc}); `docgen verify` tells whether it is "
+                        "damaged")
+
+
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import audit
+from . import audit, changelog
 from .errors import ArchiveError
 from .home import Archive
 from .store import sha256_bytes
@@ -110,6 +110,7 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
             new_id = db.execute(f"INSERT INTO imported ({columns}) VALUES ({marks})", list(row.values())).lastrowid
             audit.record(db, "import", actor, None, imported_id=new_id, file=str(original), sha256=staged,
                          number_symbol=row["number_symbol"] or None)
+            changelog.record(db, "import", imported_id=new_id)
         committed = True
         archive.store.publish(staged)
     except BaseException as exc:

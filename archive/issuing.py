@@ -21,7 +21,7 @@ from docgen import load_document, render_document
 from docgen.check import check_document
 from docgen.kinds import Document, Kind, get_kind
 
-from . import audit
+from . import audit, changelog
 from .errors import ArchiveError, NotConforming
 from .home import Archive
 from .pdf_copies import make_pdfs
@@ -88,6 +88,7 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
                        (document_id, staged, len(rendered.docx), audit.now()))
             audit.record(db, "issue", actor, document_id, number_symbol=issued.number_symbol,
                          register=register, year=issue_date.year, source=doc.source, content=content)
+            changelog.record(db, "issue", document_id=document_id)
         committed = True
         archive.store.publish(staged)
     except BaseException as exc:
@@ -109,8 +110,6 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
         except Exception as exc:  # the document is committed: no PDF failure may read as a failed issue
             warnings.append(f"the document is issued but its PDF was not made ({exc}): "
                             f"run `docgen pdf {document_id}` to make it")
-    if warning := archive.tell_indexer(document_id):
-        warnings.append(warning)
     return Issued(load_record(archive.db, document_id, archive.store), warnings)
 
 

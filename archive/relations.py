@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from docgen.vietnamese import short_date
 
-from . import audit
+from . import audit, changelog
 from .errors import ArchiveError
 from .home import Archive
 from .records import DocumentRecord, load_record
@@ -42,6 +42,6 @@ def _supersede(archive: Archive, document_id: int, by: int, relation: str, actor
         db.execute("UPDATE documents SET status = ? WHERE id = ?", (relation, old.id))
         audit.record(db, verb, actor, old.id, by=new.id, by_number_symbol=new.number_symbol,
                      number_symbol=old.number_symbol)
-    archive.tell_indexer(old.id)
+        changelog.record(db, verb, document_id=old.id)
     return load_record(archive.db, old.id, archive.store)
 

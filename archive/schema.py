@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
 
+from . import changelog
 from .errors import ArchiveError
 
 
@@ -130,6 +131,22 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     CREATE UNIQUE INDEX imported_sha256 ON imported (sha256);
     """,
     _chain_audit,
+    # 4: the change log (archive/changelog.py), written in the transaction of each change, and its identity.
+    """
+    CREATE TABLE changes (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT    NOT NULL,
+        action      TEXT    NOT NULL CHECK (action IN ('issue', 'revoke', 'replace', 'import', 'restore',
+                                                       'migration')),
+        document_id INTEGER REFERENCES documents (id),
+        imported_id INTEGER REFERENCES imported (id),
+        CHECK (document_id IS NULL OR imported_id IS NULL)
+    );
+    CREATE TABLE change_log (
+        id TEXT NOT NULL
+    );
+    INSERT INTO change_log (id) VALUES (lower(hex(randomblob(16))));
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -164,6 +181,8 @@ def migrate(db: sqlite3.Connection, source: str) -> int:
     try:
         found = schema_version(db)  # another process may have migrated while we waited
         _apply(db, found, SCHEMA_VERSION)
+        if found < SCHEMA_VERSION:  # what readers derived from the old schema is looked at again
+            changelog.record(db, "migration")
         # PRAGMA takes no parameters; the value is our own integer.
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("COMMIT")

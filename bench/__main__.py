@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "render", "issue", "dossier", "search"]
+BENCHMARKS = ["startup", "render", "issue", "dossier", "search", "ocr"]
 
 for name in sys.argv[1:] or BENCHMARKS:
     print(f"\n== bench/{name}.py ==")

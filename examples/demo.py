@@ -18,6 +18,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 import docgen
+import index
 from archive.home import Archive
 from archive.issuing import issue_document
 from archive.pdf_copies import make_pdfs
@@ -25,7 +26,7 @@ from archive.register_book import export_register
 from archive.verify import verify
 from docgen.catalog import EXAMPLES_DIR, example_files
 from docgen.dossier.build import build_dossier
-from index import SearchIndex, check as check_index
+from index import check as check_index
 
 OUT = EXAMPLES_DIR.parent / "demo-out"
 
@@ -95,9 +96,8 @@ def issue_into_archive() -> int:
 
 def search_archive(archive: Archive) -> int:
     print("== Search the archive (Vietnamese, with or without marks) ==")
-    index = SearchIndex.of_archive(archive)
     for query in ("quyet dinh khen thuong", "02/qđ-sgddt", "hội đồng thi đua bỏ phiếu"):
-        results = index.search(query, limit=1)
+        results = index.search_archive(archive, query, limit=1)
         top = results.hits[0] if results.hits else None
         found = f"{top.number_symbol or '(no number)'}  {top.subject[:60]}" if top else "nothing"
         print(f"search {query!r:<32} -> {found}")

@@ -1,4 +1,5 @@
-"""The text of a document file: .docx, .pdf with a text layer, .doc (through LibreOffice), .txt.
+"""The text of a document file: .docx, .pdf, .doc (through LibreOffice), .txt, and scans
+(.png, .jpg, .tif, and the pages of a PDF that have no text layer) read by OCR (index/ocr.py).
 
 Text comes out NFC, one paragraph (or PDF line) a line, tables read row by row and cell by
 cell, so the header block reads agency, number, then national title and date. Legacy
@@ -11,8 +12,8 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -23,9 +24,9 @@ from docgen.limits import (IMPORT_FILE_MAX_BYTES, IMPORT_PART_MAX_BYTES, IMPORT_
 from docgen.pdf import convert
 from docgen.vietnamese import nfc
 
-from . import tcvn3
+from . import ocr, tcvn3
 
-FORMATS = (".docx", ".pdf", ".doc", ".txt")
+FORMATS = (".docx", ".pdf", ".doc", ".txt", *ocr.IMAGE_FORMATS)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -39,11 +40,15 @@ class Extracted:
     format: str  # "docx", "pdf", "doc", "txt"
     legacy: bool = False  # converted from TCVN3
     pages: int | None = None
+    ocr_pages: int = 0  # pages read by OCR (a scan, or PDF pages without a text layer)
+    failed: list[str] = field(default_factory=list)  # pages that could not be read, each with why
 
 
-def extract_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Extracted | ExtractError]]:
+def extract_files(paths: Iterable[str | Path], *, on_page: Callable[[Path, int, int], None] | None = None
+                  ) -> Iterator[tuple[Path, Extracted | ExtractError]]:
     """The text of each file, or why it cannot be read; the .doc files among them go through
-    one LibreOffice start for all, not one each."""
+    one LibreOffice start for all, not one each. `on_page(path, done, total)` follows scans
+    page by page."""
     paths = [Path(p) for p in paths]
     copies: dict[Path, Path | ExtractError] = {}
     docs = []
@@ -63,7 +68,8 @@ def extract_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Extracted
                 copy = copies.get(path)
                 if isinstance(copy, ExtractError):
                     raise copy
-                yield path, extract(path, docx_copy=copy) if path in copies else extract(path)
+                pages = (lambda done, total, path=path: on_page(path, done, total)) if on_page else None
+                yield path, extract(path, docx_copy=copy, on_page=pages)
             except ExtractError as exc:
                 yield path, exc
             except MemoryError:
@@ -112,11 +118,13 @@ def check_content(path: Path, suffix: str) -> None:
         raise ExtractError(f"{path}: {wrong}: its content is {_SEEN_AS[found]}")
 
 
-def extract(path: str | Path, *, suffix: str | None = None, docx_copy: Path | None = None) -> Extracted:
+def extract(path: str | Path, *, suffix: str | None = None, docx_copy: Path | None = None,
+            on_page: ocr.PageProgress | None = None) -> Extracted:
     """The text of `path`, read as its extension says (or as `suffix`, for store files named by hash).
 
     A .doc is read through LibreOffice's .docx copy of it: `docx_copy` when the caller made
-    it (extract_files, for a batch), else one made here."""
+    it (extract_files, for a batch), else one made here. Scans are read by OCR, `on_page`
+    following the pages."""
     path = Path(path)
     suffix = (suffix or path.suffix).lower()
     if suffix not in FORMATS:
@@ -129,7 +137,9 @@ def extract(path: str | Path, *, suffix: str | None = None, docx_copy: Path | No
         if suffix == ".docx":
             result = _docx(path)
         elif suffix == ".pdf":
-            result = _pdf(path)
+            result = _pdf(path, on_page)
+        elif suffix in ocr.IMAGE_FORMATS:
+            result = _scan(path, suffix, on_page)
         elif suffix == ".doc":
             result = _doc(path, docx_copy)
         else:
@@ -142,8 +152,8 @@ def extract(path: str | Path, *, suffix: str | None = None, docx_copy: Path | No
         result.text, result.legacy = tcvn3.to_unicode(result.text), True
     result.text = nfc(result.text).strip()
     if not result.text:
-        raise ExtractError(f"{path}: no text found" + (" (a scanned PDF without a text layer? OCR it first)"
-                                                      if suffix == ".pdf" else ""))
+        why = f": {'; '.join(result.failed)}" if result.failed else ""
+        raise ExtractError(f"{path}: no text found" + (" by OCR" if result.ocr_pages else "") + why)
     return result
 
 
@@ -251,7 +261,8 @@ def _paragraph(p, fonts: _Fonts, legacy: list[bool]) -> str:
 # -- .pdf -----------------------------------------------------------------------------------
 
 
-def _pdf(path: Path) -> Extracted:
+def _pdf(path: Path, on_page: ocr.PageProgress | None) -> Extracted:
+    """The text layer of each page; the pages without one (scanned) are read by OCR."""
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PyPdfError
 
@@ -260,11 +271,34 @@ def _pdf(path: Path) -> Extracted:
         if reader.is_encrypted:
             raise ExtractError(f"{path}: the PDF is encrypted: give an unprotected copy")
         pages = [page.extract_text() or "" for page in reader.pages]
+        scanned = {number: (float(page.mediabox.width), float(page.mediabox.height), page.rotation)
+                   for number, (page, text) in enumerate(zip(reader.pages, pages), 1) if not text.strip()}
     except LimitReachedError as exc:
         raise ExtractError(f"{path}: the PDF goes over a reading limit, a stream that unpacks too far ({exc})") from None
     except PyPdfError as exc:
         raise ExtractError(f"{path}: not a readable PDF ({exc})") from None
-    return Extracted("\n".join(pages), "pdf", pages=len(pages))
+    failed = []
+    if scanned:
+        try:
+            read = ocr.read_pdf_pages(path, scanned, on_page=on_page)
+        except ocr.OcrUnavailable as exc:
+            raise ExtractError(f"{path}: has pages without a text layer (a scan): {exc}") from None
+        for number, text in read.items():
+            if isinstance(text, DocgenError):
+                failed.append(f"page {number}: {text}")
+            else:
+                pages[number - 1] = text
+    return Extracted("\n".join(pages), "pdf", pages=len(pages), ocr_pages=len(scanned), failed=failed)
+
+
+def _scan(path: Path, suffix: str, on_page: ocr.PageProgress | None) -> Extracted:
+    try:
+        read = ocr.read_image(path, on_page=on_page)
+    except ocr.OcrUnavailable as exc:
+        raise ExtractError(f"{path}: a scan: {exc}") from None
+    fmt = {".jpeg": "jpg", ".tiff": "tif"}.get(suffix, suffix.lstrip("."))
+    return Extracted("\n".join(read.pages), fmt, pages=len(read.pages), ocr_pages=len(read.pages),
+                     failed=read.failed)
 
 
 # -- .doc -----------------------------------------------------------------------------------

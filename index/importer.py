@@ -1,4 +1,5 @@
-"""`docgen import`: read files issued elsewhere, recognise their parts, store and index them.
+"""`docgen import`: read files issued elsewhere, recognise their parts, store them (the index
+follows the archive's change log, which records each import).
 
 Each file is read, recognised and stored on its own: a file that cannot be read is
 reported and skipped, and the rest are imported. `--set field=value` overrides what was
@@ -76,11 +77,11 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, Any]:
 
 
 def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None = None, actor: str | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+                 progress: Callable[..., None] | None = None) -> ImportReport:
+    """Import `paths`; `progress(done, total)` follows the files, and `progress(done, total, label)`
+    the pages of a scan being read by OCR."""
     from archive import ArchiveError
     from archive.importing import store_imported
-
-    from .maintenance import index_documents
 
     report = ImportReport()
     overrides = overrides or {}
@@ -89,7 +90,8 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
         report.skipped.append({"file": shown(path), "reason": refused[path]})
         _tick(progress, done, len(paths))
     accepted = [path for path in paths if path not in refused]
-    for done, (path, extracted) in enumerate(extract_files(accepted), len(refused) + 1):
+    on_page = (lambda path, done, total: progress(done, total, f"OCR {path.name}")) if progress else None
+    for done, (path, extracted) in enumerate(extract_files(accepted, on_page=on_page), len(refused) + 1):
         if isinstance(extracted, DocgenError):
             report.skipped.append({"file": str(path), "reason": str(extracted)})
             _tick(progress, done, len(paths))
@@ -111,14 +113,10 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
             continue
         item = record.as_dict()
         item["file"] = str(path)
+        item["ocr_pages"] = extracted.ocr_pages
+        report.warnings.extend(f"{path}: {failure}: not read, imported without it" for failure in extracted.failed)
         report.imported.append(item)
         _tick(progress, done, len(paths))
-    if report.imported:
-        try:
-            index_documents(archive, [item["id"] for item in report.imported])
-        except Exception as exc:  # the documents are stored; the index can be rebuilt
-            report.warnings.append(f"{len(report.imported)} document(s) imported but not indexed ({exc}): "
-                                   "run `docgen index rebuild`")
     return report
 
 

@@ -60,17 +60,30 @@ def kind_label(kind: str | None) -> str:
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr when it is a terminal; else nothing (None)."""
+def progress_bar(label: str, *, from_total: int = 0) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal; else nothing (None). With `from_total`,
+    the bar appears only once there are that many steps (a search that catches up with a
+    few changes shows none)."""
     console = Console(stderr=True)
     if not console.is_terminal:
         yield None
         return
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task(label, total=None)
+    shown: list[Progress] = []
 
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+    def update(done: int, total: int, step: str | None = None) -> None:
+        """`step` names what is counted when it is not the bar's own label (the pages of a scan)."""
+        if not shown:
+            if total < from_total:
+                return
+            bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                           TimeRemainingColumn(), console=console, transient=True)
+            bar.start()
+            bar.add_task(label, total=None)
+            shown.append(bar)
+        shown[0].update(shown[0].task_ids[0], completed=done, total=total, description=step or label)
 
+    try:
         yield update
+    finally:
+        if shown:
+            shown[0].stop()

@@ -74,7 +74,18 @@ def writing(ix: FileIndex, *, timeout: float = WAIT_S, clear: bool = False, **op
         except BaseException:
             writer.cancel()
             raise
-        if clear:
-            writer.commit(mergetype=CLEAR)
-        else:
-            writer.commit()
+        try:
+            writer.commit(mergetype=CLEAR) if clear else writer.commit()
+        except BaseException:
+            _give_up(writer)  # a failed commit (a full disk) keeps Whoosh's lock unless released
+            raise
+
+
+def _give_up(writer: IndexWriter) -> None:
+    if getattr(writer, "is_closed", True):
+        return
+    try:
+        writer.cancel()
+    except Exception:  # cancelling writes too, and the disk may still be full: release the lock at least
+        if getattr(writer, "writelock", None):
+            writer.writelock.release()

@@ -224,6 +224,7 @@ def test_verify_finds_missing_and_unknown_files_and_gaps(archive):
     # A gap: number 02 deleted behind the archive's back (files first, to keep foreign keys).
     archive.db.execute("DELETE FROM files WHERE document_id = 2")
     archive.db.execute("DELETE FROM audit WHERE document_id = 2")
+    archive.db.execute("DELETE FROM changes WHERE document_id = 2")
     archive.db.execute("DELETE FROM documents WHERE id = 2")
     problems = verify(archive).problems
     assert any("01/KH-SGD&ĐT" in p and "missing from the store" in p for p in problems)

@@ -23,7 +23,7 @@ import docgen
 from archive import Archive, backup, restore, verify
 from archive.importing import list_imported
 from docgen.catalog import example_files
-from index import SearchIndex, check, extract, import_files, parse_overrides, recognize
+from index import SearchIndex, check, extract, import_files, parse_overrides, recognize, search_archive
 from index.importer import shown
 from index.tcvn3 import from_unicode, looks_like_tcvn3, to_unicode
 
@@ -67,7 +67,7 @@ def test_import_stores_the_original_unchanged_and_finds_it(archive):
     stored = list_imported(archive)[0]
     assert hashlib.sha256(open(stored.path, "rb").read()).hexdigest() == hashlib.sha256(seed.read_bytes()).hexdigest()
     assert archive.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0  # no register number taken
-    hit = SearchIndex.of_archive(archive).search("1140 sgddt vp").hits[0]
+    hit = search_archive(archive, "1140 sgddt vp").hits[0]
     assert (hit.id, hit.status, hit.number_symbol) == ("i1", "imported", "1140/SGD&ĐT-VP")
     assert verify(archive).ok and check(archive).ok
 
@@ -137,7 +137,7 @@ def test_tcvn3_text_file_becomes_searchable(archive, tmp_path):
     report = import_files(archive, [legacy])
     assert report.imported[0]["number_symbol"] == "112/SGDĐT-VP"
     assert report.imported[0]["subject"] == "tổ chức hội nghị tổng kết"
-    hits = SearchIndex.of_archive(archive).search("hội nghị tổng kết thi đua khen thưởng").hits
+    hits = search_archive(archive, "hội nghị tổng kết thi đua khen thưởng").hits
     assert hits and hits[0].id == report.imported[0]["id"]
 
 
@@ -163,7 +163,7 @@ def test_vn_font_docx_is_converted_by_its_fonts(archive, tmp_path):
     assert (found.kind, found.number_symbol, found.date.isoformat()) == ("ke_hoach", "07/KH-SGDĐT", "2005-01-10")
     assert found.subject == "Tổ chức hội thi giáo viên dạy giỏi cấp tỉnh năm học 2004-2005"
     import_files(archive, [path])
-    assert SearchIndex.of_archive(archive).search("hoi thi giao vien day gioi 2004-2005").hits[0].id == "i1"
+    assert search_archive(archive, "hoi thi giao vien day gioi 2004-2005").hits[0].id == "i1"
 
 
 def test_doc_is_read_through_libreoffice(rendered_examples, soffice, archive, tmp_path, monkeypatch):
@@ -220,7 +220,7 @@ def test_set_overrides_what_was_recognised(archive):
     item = report.imported[0]
     assert (item["agency"], item["date"], item["kind"]) == ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "2021-01-02", "ke_hoach")
     assert "agency" not in item["missing"] and "date" not in item["missing"] and "signer_name" in item["missing"]
-    hits = SearchIndex.of_archive(archive).search("", filters=None).hits
+    hits = search_archive(archive, "", filters=None).hits
     assert hits[0].date == "2021-01-02"
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from archive import Archive, issue_document, revoke
-from index import Filters, SearchIndex, import_files
+from index import Filters, SearchIndex, catch_up, import_files
 
 from .conftest import AGENCY, EXAMPLES, ROOT
 
@@ -103,6 +103,7 @@ def library(tmp_path_factory):
                                         ministry])
         assert not report.skipped and not report.warnings, report
         keys["seed_letter"], keys["seed_plan"], keys["ministry"] = (item["id"] for item in report.imported)
+        catch_up(archive)  # the index follows the archive's change log
         index = SearchIndex.of_archive(archive)
     return {"home": home, "index": index, "keys": {k: str(v) for k, v in keys.items()}}
 

@@ -1,0 +1,114 @@
+"""The index follows the archive's change log: before it answers, it applies the changes
+recorded since the last one it applied (one query when there are none).
+
+Only one process applies changes at a time. A search that finds another process applying
+them does not wait: it answers from the index as it stands and says how many changes are
+not searchable yet. An index with nothing to trust (none yet, a restored home, the log of
+another home) is reconciled with the archive from zero: what differs is indexed, by
+fingerprint, so an index that is nearly right costs little. A restore or a migration in the
+log does the same, since it may change any document.
+
+    from archive import Archive
+    from index import catch_up, search_archive
+
+    with Archive.open("docgen-data") as archive:
+        results = search_archive(archive, "quyet dinh khen thuong")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from docgen.errors import DocgenError
+
+from . import position
+from .maintenance import index_documents, rebuild_holding_lock, reconcile
+from .search import SearchResults
+from .searchindex import SearchIndex
+from .store import SearchIndexError
+
+Progress = Callable[[int, int], None]
+# Changes applied per engine commit; the position is written after each commit.
+BATCH = 200
+
+
+@dataclass
+class CatchUp:
+    applied: int = 0  # changes applied by this call
+    pending: int = 0  # changes still not applied
+    position: int = 0  # the last change the index has applied
+    notices: list[str] = field(default_factory=list)
+
+
+def pending(archive) -> int:
+    """How many changes of the archive's log the index has not applied."""
+    end = archive.change_log_end()
+    applied = position.read(archive.home / "index")
+    if applied is None or applied.log != end.log or applied.position > end.position:
+        return end.position
+    return end.position - applied.position
+
+
+def catch_up(archive, *, wait: bool = False, progress: Progress | None = None) -> CatchUp:
+    """Apply the changes recorded since the last one applied. Without `wait`, returns at once
+    (with the number still pending) when another process is applying them."""
+    folder = archive.home / "index"
+    end = archive.change_log_end()
+    applied = position.read(folder)
+    if applied is not None and applied.log == end.log and applied.position == end.position:
+        return CatchUp(position=end.position)
+    with position.following(folder, wait=wait) as ours:
+        if not ours:
+            waiting = pending(archive)
+            return CatchUp(pending=waiting, notices=[
+                f"{waiting} change(s) to the archive are not searchable yet: another process is updating the "
+                "search index; this answer is from the index as it stands"])
+        return _apply(archive, progress)
+
+
+def _apply(archive, progress: Progress | None) -> CatchUp:
+    folder = archive.home / "index"
+    end = archive.change_log_end()
+    applied = position.read(folder)  # another process may have applied changes while we waited
+    try:
+        search_index = SearchIndex.of_archive(archive, create_missing=False)
+    except SearchIndexError:  # none yet, or of another version: start from zero
+        rebuild_holding_lock(archive, progress=progress)
+        return CatchUp(applied=end.position - (applied.position if applied else 0), position=end.position)
+    if applied is None or applied.log != end.log or applied.position > end.position:
+        applied = _from_zero(archive, search_index, progress)
+    total, done = end.position - applied.position, 0
+    while changes := archive.changes_since(applied.position, BATCH):
+        if any(change.key is None for change in changes):  # a restore, a migration
+            applied = _from_zero(archive, search_index, progress)
+            continue
+        index_documents(archive, [change.key for change in changes])
+        applied = position.Applied(applied.log, changes[-1].position)
+        position.write(folder, applied)
+        done += len(changes)
+        if progress:
+            progress(done, max(total, done))
+    return CatchUp(applied=done, position=applied.position)
+
+
+def _from_zero(archive, search_index: SearchIndex, progress: Progress | None) -> position.Applied:
+    end = archive.change_log_end()  # read first: the documents read next are at least this recent
+    reconcile(archive, search_index, progress=progress)
+    applied = position.Applied(end.log, end.position)
+    position.write(archive.home / "index", applied)
+    return applied
+
+
+def search_archive(archive, text: str, *, progress: Progress | None = None, **options) -> SearchResults:
+    """Search the archive (options as SearchIndex.search) once the index has caught up with it.
+    When it cannot catch up (another process is at it, a full disk), the answer comes from the
+    index as it stands, with a notice saying so."""
+    try:
+        state = catch_up(archive, progress=progress)
+    except (OSError, DocgenError) as exc:
+        state = CatchUp(notices=[f"the search index could not be brought up to date ({exc}); this answer is "
+                                 "from the index as it stands"])
+    results = SearchIndex.of_archive(archive).search(text, **options)
+    results.notices.extend(state.notices)
+    return results
