@@ -29,7 +29,6 @@ from .test_archive import DATA
 def saved(tmp_path):
     """A backup of a home with two issued documents."""
     with Archive.init(tmp_path / "home", AGENCY) as archive:
-        archive.indexer = None
         for day in (5, 6):
             issue_document(archive, "ke_hoach", DATA, date=dt.date(2025, 1, day), pdf=False)
         backup(archive, tmp_path / "good.tar.gz")
@@ -217,7 +216,6 @@ def test_a_good_backup_restores_and_its_chain_holds(saved, tmp_path):
 @pytest.fixture
 def home(tmp_path):
     with Archive.init(tmp_path / "home", AGENCY) as archive:
-        archive.indexer = None
         for day in (5, 6, 7):
             issue_document(archive, "ke_hoach", DATA, date=dt.date(2025, 1, day), pdf=False)
     return tmp_path / "home"
@@ -269,7 +267,7 @@ def test_verify_flags_store_entries_that_are_not_plain_files(home, tmp_path):
 def test_an_older_home_gets_its_audit_chain_on_open(home):
     db = sqlite3.connect(home / "archive.sqlite")
     db.executescript("ALTER TABLE audit DROP COLUMN hash; ALTER TABLE audit DROP COLUMN state; "
-                     "PRAGMA user_version = 2;")
+                     "DROP TABLE changes; DROP TABLE change_log; PRAGMA user_version = 2;")
     db.close()
     with Archive.open(home) as archive:
         assert verify(archive).ok
@@ -293,7 +291,6 @@ def test_register_export_writes_every_cell_as_text(tmp_path):
     agency.write_text(AGENCY.read_text(encoding="utf-8").replace("Nguyễn Mai Phương", payloads[0]), encoding="utf-8")
     home = tmp_path / "home"
     with Archive.init(home, agency) as archive:
-        archive.indexer = None
         issue_document(archive, "ke_hoach", {**DATA, "recipients": payloads[1:]}, date=dt.date(2025, 1, 5),
                        pdf=False)
     out = tmp_path / "so.xlsx"
@@ -319,7 +316,6 @@ def test_secret_documents_are_hidden_from_list_show_get_and_the_register_unless_
 
     home = tmp_path / "home"
     with Archive.init(home, AGENCY) as archive:
-        archive.indexer = None
         issue_document(archive, "ke_hoach", DATA, date=dt.date(2025, 1, 5), pdf=False)  # 01/KH in chung
         secret = issue_document(archive, "ke_hoach", {**DATA, "secrecy": "MẬT", "subject": "Kế hoạch mật"},
                                 date=dt.date(2025, 1, 6), pdf=False).record  # 01/KH in mat: same number-symbol
@@ -428,7 +424,6 @@ def test_leftovers_of_killed_backups_restores_and_pdf_runs_are_removed_next_time
     dead_pdf, _ = left_by_killed_run(home, ".docgen-pdf-")
     try:
         with Archive.open(home) as archive:
-            archive.indexer = None
             backup(archive, tmp_path / "again.tar.gz")
             assert not os.path.exists(dead) and os.path.exists(live)  # a running backup's folder is kept
             from archive import make_pdfs
@@ -477,7 +472,6 @@ def test_verify_names_an_imported_record_edited_with_sqlite3(home, tmp_path):
     original = tmp_path / "cong-van-cu.txt"
     original.write_text("Công văn cũ", encoding="utf-8")
     with Archive.open(home) as archive:
-        archive.indexer = None
         store_imported(archive, original, {"subject": "Công văn cũ", "signer_name": "Trần Văn A"}, text="Công văn cũ",
                        format="txt")
         assert verify(archive).ok

@@ -197,7 +197,7 @@ def test_an_old_archive_is_migrated_and_its_index_reconciled_without_a_rebuild(a
     archive.db.execute("BEGIN IMMEDIATE")
     archive.db.execute("DROP TABLE changes")
     archive.db.execute("DROP TABLE change_log")
-    archive.db.execute("PRAGMA user_version = 2")
+    archive.db.execute("PRAGMA user_version = 3")
     archive.db.execute("COMMIT")
     (archive.home / "index" / position.POSITION_FILE).unlink()
     with Archive.open(archive.home) as upgraded:
