@@ -13,10 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator
-
-from whoosh.analysis import Token, Tokenizer
 
 from docgen.vietnamese import fold, nfc
 
@@ -27,49 +23,6 @@ WORD = re.compile(r"[^\W_]+")
 def words(text: str) -> list[str]:
     """The marked tokens of `text`: NFC, lower case."""
     return [m.group().lower() for m in WORD.finditer(nfc(text))]
-
-
-class VietnameseTokenizer(Tokenizer):
-    """Tokens of letters and digits, lower case; with `folded`, marks removed and đ -> d.
-
-    Character offsets refer to the NFC text, which is what the index stores."""
-
-    def __init__(self, folded: bool = False):
-        self.folded = folded
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.folded == self.folded
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs) -> Iterator[Token]:
-        if not unicodedata.is_normalized("NFC", value):
-            value = unicodedata.normalize("NFC", value)
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        convert = fold if self.folded else str.lower
-        if not tokenize:
-            matches: Iterable = [(value, 0, len(value))]
-        else:
-            matches = ((m.group(), m.start(), m.end()) for m in WORD.finditer(value))
-        for pos, (text, start, end) in enumerate(matches):
-            token.text = convert(text)
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-def marked_analyzer() -> VietnameseTokenizer:
-    return VietnameseTokenizer(folded=False)
-
-
-def folded_analyzer() -> VietnameseTokenizer:
-    return VietnameseTokenizer(folded=True)
 
 
 # -- number-symbols -----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The index kept in step with the archive: issue indexes, rebuild equals incremental, check
 finds gaps and stale entries, a failed indexing never undoes an issue, and clerks issuing
-at once in separate processes lose no index entry to Whoosh's lock."""
+at once in separate processes lose no index entry to Tantivy's lock."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import sys
 import time
 
 import pytest
-from whoosh.index import LockError
-
 from archive import Archive, issue_document, revoke
 from index import SearchIndex, check, import_files, rebuild
 from index.store import VERSION_FILE
@@ -49,7 +47,7 @@ def snapshot(archive) -> dict:
     answers = {}
     for query in QUERIES:
         results = index.search(query, limit=50, include_secret=True)
-        # Scores are left out: deleted entries weigh in Whoosh's statistics until segments merge.
+        # Scores are left out: deleted entries weigh in Tantivy's statistics until segments merge.
         answers[query] = [(h.key, h.number_symbol, h.subject, h.date, h.status, h.snippet)
                           for h in results.hits] + [results.by_kind, results.by_year]
     return {"fingerprints": index.fingerprints(), "answers": answers}
@@ -111,15 +109,15 @@ def test_a_writer_waits_for_the_lock_and_gives_up_clearly(archive):
     index = SearchIndex.of_archive(archive)
     holder = index.ix.writer()
     try:
-        with pytest.raises(LockError):
-            index.ix.writer()  # Whoosh alone refuses at once
+        with pytest.raises(ValueError, match="LockBusy"):
+            index.ix.writer()  # Tantivy alone refuses at once
         started = time.monotonic()
         with pytest.raises(IndexBusy, match="locked"):
             acquire(index.ix, timeout=0.3)
         assert time.monotonic() - started >= 0.3
     finally:
-        holder.cancel()
-    acquire(index.ix, timeout=1).cancel()
+        holder.wait_merging_threads()  # releases the lock
+    acquire(index.ix, timeout=1).wait_merging_threads()
 
 
 # Clerks issuing at once: each process issues COUNT letters, the index hooked in as always.
@@ -152,7 +150,7 @@ def test_concurrent_issuers_lose_no_index_entry(archive, tmp_path):
     holder = index.ix.writer()
     start.touch()
     time.sleep(1.0)
-    holder.cancel()
+    holder.wait_merging_threads()  # releases the lock
     issued = []
     for clerk in clerks:
         out, err = clerk.communicate(timeout=180)
