@@ -60,10 +60,11 @@ def cited_symbols(text: str) -> list[str]:
 
 # -- dates --------------------------------------------------------------------------------
 
-# Matched on folded text (folding keeps offsets of NFC text): marks typed or not.
+# Matched on NFC text, the words with their marks or without (folding the whole text first
+# would cost more than the match).
 _DATE_FORMS = re.compile(
-    r"ngay\s+(?P<d1>\d{1,2})\s+thang\s+(?P<m1>\d{1,2})\s+nam\s+(?P<y1>\d{4})"
-    r"|(?<![\d/])(?P<d2>\d{1,2})\s*[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4})(?![\d/])")
+    r"ng[aà]y\s+(?P<d1>\d{1,2})\s+th[aá]ng\s+(?P<m1>\d{1,2})\s+n[aă]m\s+(?P<y1>\d{4})"
+    r"|(?<![\d/])(?P<d2>\d{1,2})\s*[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4})(?![\d/])", re.IGNORECASE)
 
 
 def date_key(date: dt.date) -> str:
@@ -73,7 +74,7 @@ def date_key(date: dt.date) -> str:
 def dates_in(text: str) -> list[tuple[dt.date, int, int]]:
     """Dates written in any of the usual forms, with or without marks, and where they are."""
     found = []
-    for match in _DATE_FORMS.finditer(fold(nfc(text))):
+    for match in _DATE_FORMS.finditer(nfc(text)):
         day = match.group("d1") or match.group("d2")
         month = match.group("m1") or match.group("m2")
         year = match.group("y1") or match.group("y2")

@@ -21,13 +21,19 @@ WEIGHTS = {  # field: (adjacent pairs share, whole run in order, whole run near)
 }
 
 
-def _matching(searcher: Searcher, schema: Schema, among: Query, field: str, phrase: tuple[str, ...], slop: int,
-              limit: int) -> list[int]:
-    """The refs of the candidates (`among`) where the words of `phrase` stand together."""
-    query = Query.boolean_query([(Occur.Must, among),
+def _among(schema: Schema, refs) -> Query:
+    """The documents of `refs`, as one clause. (A term-set query walks the whole term dictionary
+    of `ref` on every search; a term query per document looks each up.)"""
+    return Query.boolean_query([(Occur.Should, Query.term_query(schema, "ref", ref)) for ref in refs])
+
+
+def _matching(searcher: Searcher, schema: Schema, refs: list[int], field: str, phrase: tuple[str, ...],
+              slop: int) -> set[int]:
+    """The refs among `refs` where the words of `phrase` stand together."""
+    query = Query.boolean_query([(Occur.Must, _among(schema, refs)),
                                  (Occur.Must, Query.phrase_query(schema, field, list(phrase), slop=slop))])
-    addresses = [address for _, address in searcher.search(query, limit, count=False).hits]
-    return searcher.fast_field_values("ref", addresses) if addresses else []
+    addresses = [address for _, address in searcher.search(query, len(refs), count=False).hits]
+    return set(searcher.fast_field_values("ref", addresses)) if addresses else set()
 
 
 def closeness(searcher: Searcher, schema: Schema, refs: list[int], runs: list[list[str]]) -> dict[int, float]:
@@ -35,19 +41,24 @@ def closeness(searcher: Searcher, schema: Schema, refs: list[int], runs: list[li
     factors = {ref: 1.0 for ref in refs}
     if not runs or not refs:
         return factors
-    among = Query.term_set_query(schema, "ref", refs)
-    found: dict[tuple, list[int]] = {}
     for field, (pair_weight, whole_weight, near_weight) in WEIGHTS.items():
         present = {term for run in runs for term in run if searcher.doc_freq(field, term)}
         for run in runs:
+            if not set(run) <= present:
+                continue
+            share = 1 / len(runs)
             pairs = list(zip(run, run[1:]))
-            wanted = [(pair, 0, pair_weight / len(pairs)) for pair in pairs]
-            wanted += [(tuple(run), 0, whole_weight), (tuple(run), NEAR_WINDOW, near_weight)]
-            for phrase, slop, weight in wanted:
-                if not set(phrase) <= present:
-                    continue
-                if (field, phrase, slop) not in found:
-                    found[field, phrase, slop] = _matching(searcher, schema, among, field, phrase, slop, len(refs))
-                for ref in found[field, phrase, slop]:
-                    factors[ref] += weight / len(runs)
+            paired = {ref: 0 for ref in refs}
+            for pair in dict.fromkeys(pairs):
+                for ref in _matching(searcher, schema, refs, field, pair, 0):
+                    paired[ref] += pairs.count(pair)
+                    factors[ref] += share * pair_weight * pairs.count(pair) / len(pairs)
+            near = _matching(searcher, schema, refs, field, tuple(run), NEAR_WINDOW)
+            for ref in near:
+                factors[ref] += share * near_weight
+            # In order only where every pair is adjacent (and the run near): few documents, one search.
+            whole = [ref for ref in near if paired[ref] == len(pairs)]
+            if whole:
+                for ref in _matching(searcher, schema, whole, field, tuple(run), 0) if len(pairs) > 1 else whole:
+                    factors[ref] += share * whole_weight
     return factors

@@ -12,23 +12,24 @@ import tantivy
 
 from docgen.vietnamese import nfc
 
-from .analysis import WORD, cited_symbols, date_key, date_keys, fold, symbol_key
+from .analysis import cited_symbols, date_key, date_keys, fold, symbol_key
 
 # Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.
 # 1 was Whoosh's; 2 is Tantivy's.
 SCHEMA_VERSION = 2
 ENGINE = "tantivy"
 
-# The two token streams of analysis.py, run inside Tantivy: letters and digits, lower case, and for
-# the folded one ASCII folding (đ -> d). Tantivy keeps no tokenizer in the index: registered on
-# every open (store.open_index).
+# The two token streams of analysis.py, run inside Tantivy: runs of letters and digits (Tantivy's
+# simple tokenizer splits where Rust's is_alphanumeric fails, which is where analysis.WORD ends
+# a token in NFC text), lower case, and for the folded one ASCII folding (đ -> d). Tantivy keeps
+# no tokenizer in the index: they are registered on every open (store.open_index).
 MARKED = "vi_marked"
 FOLDED = "vi_folded"
 
 
 def analyzers() -> dict[str, tantivy.TextAnalyzer]:
     def words() -> tantivy.TextAnalyzerBuilder:
-        return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(WORD.pattern)).filter(tantivy.Filter.lowercase())
+        return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
 
     return {MARKED: words().build(), FOLDED: words().filter(tantivy.Filter.ascii_fold()).build()}
 
