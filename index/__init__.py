@@ -12,20 +12,55 @@
 The index lives in HOME/index/ and is derived: `rebuild` recreates it from the archive.
 """
 
-from .analysis import fold, symbol_key
-from .extract import ExtractError, Extracted, extract, extract_files
-from .importer import ImportReport, import_files, parse_overrides
-from .maintenance import ArchiveIndexer, CheckReport, check, index_documents, rebuild
-from .recognize import Recognized, recognize
-from .schema import Entry
-from .search import Filters, Hit, SearchResults
-from .searchindex import SearchIndex
-from .store import SearchIndexError
-from .writer import IndexBusy
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "ArchiveIndexer", "CheckReport", "Entry", "ExtractError", "Extracted", "Filters", "Hit", "ImportReport",
-    "IndexBusy", "Recognized", "SearchIndex", "SearchIndexError", "SearchResults", "check", "extract",
-    "extract_files", "fold",
-    "import_files", "index_documents", "parse_overrides", "rebuild", "recognize", "symbol_key",
-]
+# What each public name is imported from, when first used: `docgen search` needs the search
+# modules only, not extraction, import and recognition (LibreOffice, lxml, the kinds).
+_FROM = {
+    "fold": "analysis", "symbol_key": "analysis",
+    "ExtractError": "extract", "Extracted": "extract", "extract": "extract", "extract_files": "extract",
+    "ImportReport": "importer", "import_files": "importer", "parse_overrides": "importer",
+    "ArchiveIndexer": "maintenance", "CheckReport": "maintenance", "check": "maintenance",
+    "index_documents": "maintenance", "rebuild": "maintenance",
+    "Recognized": "recognize", "recognize": "recognize",
+    "Entry": "schema", "Filters": "search", "Hit": "search", "SearchResults": "search",
+    "SearchIndex": "searchindex", "SearchIndexError": "store", "IndexBusy": "writer",
+}
+
+__all__ = sorted(_FROM)
+
+
+class _Package(ModuleType):
+    def __setattr__(self, name: str, value) -> None:
+        # `extract` and `recognize` name a module and its function: importing the module must not
+        # replace the function the package exports.
+        if name in _FROM and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str):
+    if name not in _FROM:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_FROM[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from .analysis import fold, symbol_key
+    from .extract import ExtractError, Extracted, extract, extract_files
+    from .importer import ImportReport, import_files, parse_overrides
+    from .maintenance import ArchiveIndexer, CheckReport, check, index_documents, rebuild
+    from .recognize import Recognized, recognize
+    from .schema import Entry
+    from .search import Filters, Hit, SearchResults
+    from .searchindex import SearchIndex
+    from .store import SearchIndexError
+    from .writer import IndexBusy
