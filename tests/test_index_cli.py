@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -94,4 +95,27 @@ def test_index_check_and_rebuild(home):
     assert report["missing"] == ["2"] and not report["ok"]
     rebuilt = run(home, "index", "rebuild", "--json")
     assert rebuilt.exit_code == 0 and json.loads(rebuilt.stdout)["indexed"] >= 3
+    assert run(home, "index", "check").exit_code == 0
+
+
+def test_rebuild_converts_a_whoosh_index(tmp_path):
+    """A home indexed by docgen before Tantivy (Whoosh, schema 1) is told to rebuild, and rebuild converts it."""
+    home = tmp_path / "home"
+    with Archive.init(home, AGENCY) as archive:
+        archive.indexer = None  # issued before the index existed
+        issue(archive, "ke_hoach", example("ke_hoach"), "2025-01-05")
+    folder = home / "index"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    (folder / "version.json").write_text(json.dumps({"schema_version": 1}))
+    (folder / "_documents_0.toc").write_bytes(b"whoosh")
+    (folder / "MAIN_x1.seg").write_bytes(b"whoosh")
+    result = run(home, "search", "ke hoach")
+    assert result.exit_code == 2 and "whoosh, schema 1" in result.output and "index rebuild" in result.output
+    assert run(home, "index", "check").exit_code == 1
+    assert run(home, "index", "rebuild").exit_code == 0
+    assert json.loads((folder / "version.json").read_text()) == {"engine": "tantivy", "schema_version": 2}
+    assert not (folder / "_documents_0.toc").exists() and not (folder / "MAIN_x1.seg").exists()
+    hits = json.loads(run(home, "search", "ke hoach thi dua", "--json").stdout)
+    assert [h["number_symbol"] for h in hits] == ["01/KH-SGD&ĐT"]
     assert run(home, "index", "check").exit_code == 0
