@@ -13,6 +13,7 @@ import tantivy
 from docgen.vietnamese import nfc
 
 from .analysis import cited_symbols, date_key, date_keys, fold, symbol_key
+from .snippets import flat
 
 # Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.
 # 1 was Whoosh's; 2 is Tantivy's.
@@ -114,7 +115,7 @@ def document(entry: Entry) -> tantivy.Document:
         "key": entry.key, "number_symbol": entry.number_symbol, "kind": entry.kind or "", "subject": subject,
         "date": date.isoformat() if date else None, "status": entry.status, "source": entry.source,
         "type_name": entry.type_name, "signer_name": entry.signer_name, "secrecy": entry.secrecy,
-        "content": text, **entry.extra,
+        "content": flat(text), **entry.extra,
     }
     doc = tantivy.Document(
         key=entry.key, ref=ref_of(entry.key), keyprint=f"{entry.key} {entry.fingerprint}", kind=entry.kind or "",

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from .analysis import fold
 
 WIDTH = 220
-_SPACE = re.compile(r"\s+")
+
+
+def flat(text: str) -> str:
+    """The text on one line, one space between words: what snippets are cut from (stored so, at indexing)."""
+    return " ".join(text.split())
 
 
 @dataclass
@@ -23,8 +27,7 @@ class Snippet:
 
 
 def snippet(text: str, terms: set[str], *, width: int = WIDTH) -> Snippet:
-    """The window of `text` holding the most distinct query terms (the first such window)."""
-    text = _SPACE.sub(" ", text or "").strip()
+    """The window of `text` (made `flat`) holding the most distinct query terms (the first such window)."""
     hits = _found(text, terms)
     if not hits:
         return Snippet(_cut(text, 0, width)[0], [])
