@@ -47,18 +47,19 @@ def closeness(searcher: Searcher, schema: Schema, refs: list[int], runs: list[li
             if not set(run) <= present:
                 continue
             share = 1 / len(runs)
-            pairs = list(zip(run, run[1:]))
-            paired = {ref: 0 for ref in refs}
-            for pair in dict.fromkeys(pairs):
-                for ref in _matching(searcher, schema, refs, field, pair, 0):
-                    paired[ref] += pairs.count(pair)
-                    factors[ref] += share * pair_weight * pairs.count(pair) / len(pairs)
-            near = _matching(searcher, schema, refs, field, tuple(run), NEAR_WINDOW)
-            for ref in near:
+            # The whole run in order has every pair adjacent and stands near: the pairs and the
+            # window are looked for only in the other documents (often none, for a phrase typed whole).
+            whole = _matching(searcher, schema, refs, field, tuple(run), 0)
+            for ref in whole:
+                factors[ref] += share * (whole_weight + pair_weight + near_weight)
+            rest = [ref for ref in refs if ref not in whole]
+            if not rest:
+                continue
+            for ref in _matching(searcher, schema, rest, field, tuple(run), NEAR_WINDOW):
                 factors[ref] += share * near_weight
-            # In order only where every pair is adjacent (and the run near): few documents, one search.
-            whole = [ref for ref in near if paired[ref] == len(pairs)]
-            if whole:
-                for ref in _matching(searcher, schema, whole, field, tuple(run), 0) if len(pairs) > 1 else whole:
-                    factors[ref] += share * whole_weight
+            pairs = list(zip(run, run[1:]))
+            if len(pairs) > 1:
+                for pair in dict.fromkeys(pairs):
+                    for ref in _matching(searcher, schema, rest, field, pair, 0):
+                        factors[ref] += share * pair_weight * pairs.count(pair) / len(pairs)
     return factors

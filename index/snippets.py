@@ -7,8 +7,9 @@ the ranges let the terminal colour them and let --json callers do the same.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .analysis import fold
 
@@ -27,26 +28,12 @@ class Snippet:
 
 
 def snippet(text: str, terms: set[str], *, width: int = WIDTH) -> Snippet:
-    """The window of `text` (made `flat`) holding the most distinct query terms (the first such window)."""
-    hits = _found(text, terms)
-    if not hits:
+    """The window of `text` (made `flat`) holding the most distinct query terms (the first such
+    window); the text is read only as far as the first window that holds them all."""
+    found = _pattern(frozenset(terms)) if terms else None
+    start = _best_start(text, found, width) if found else None
+    if start is None:
         return Snippet(_cut(text, 0, width)[0], [])
-    best, best_score = 0, -1
-    inside: Counter[str] = Counter()  # the terms of hits[i:j], the hits within `width` of hits[i]
-    j = 0
-    for i, (start, _, _) in enumerate(hits):
-        while j < len(hits) and hits[j][1] <= start + width:
-            inside[hits[j][2]] += 1
-            j += 1
-        if len(inside) > best_score:
-            best, best_score = i, len(inside)
-        if j > i:
-            inside[hits[i][2]] -= 1
-            if not inside[hits[i][2]]:
-                del inside[hits[i][2]]
-        else:
-            j = i + 1
-    start = hits[best][0]
     # Begin a little before the first match, at a word boundary.
     lead = max(0, start - width // 5)
     if lead:
@@ -54,8 +41,33 @@ def snippet(text: str, terms: set[str], *, width: int = WIDTH) -> Snippet:
         lead = space + 1 if 0 <= space < start else lead
     shown, end = _cut(text, lead, width)
     prefix = 1 if lead else 0  # the leading ellipsis
-    ranges = [(s - lead + prefix, e - lead + prefix) for s, e, _ in hits if s >= lead and e <= end]
+    ranges = []
+    for match in found.finditer(text, lead):
+        if match.end() > end:
+            break
+        ranges.append((match.start() - lead + prefix, match.end() - lead + prefix))
     return Snippet(shown, ranges)
+
+
+def _best_start(text: str, found: re.Pattern, width: int) -> int | None:
+    """Where the first window of `width` with the most distinct terms begins (at a match)."""
+    window: deque[tuple[int, int, int]] = deque()  # the matches fitting in a window that begins at the first
+    inside: Counter[int] = Counter()  # their terms (by group number)
+    best, best_count, every = None, 0, found.groups
+    for match in found.finditer(text):
+        term = match.lastindex
+        window.append((match.start(), match.end(), term))
+        inside[term] += 1
+        while window[-1][1] > window[0][0] + width:
+            _, _, left = window.popleft()
+            inside[left] -= 1
+            if not inside[left]:
+                del inside[left]
+        if len(inside) > best_count:
+            best, best_count = window[0][0], len(inside)
+            if best_count == every:
+                break
+    return best
 
 
 def _variants() -> dict[str, str]:
@@ -72,16 +84,13 @@ def _variants() -> dict[str, str]:
 _VARIANTS = _variants()
 
 
-def _found(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
-    """Where the folded `terms` stand in `text` as whole words, whatever their marks and case:
-    (start, end, term). Matched letter by letter on the text itself: folding a whole text
-    costs more than the match."""
-    if not terms:
-        return []
+@lru_cache(maxsize=64)
+def _pattern(terms: frozenset[str]) -> re.Pattern:
+    """The folded `terms` as whole words, whatever their marks and case, one group per term.
+    Matched letter by letter on the text itself: folding a whole text costs more than the match."""
     ordered = sorted(terms, key=len, reverse=True)
     alternatives = "|".join(f"({''.join(_VARIANTS.get(ch) or re.escape(ch) for ch in term)})" for term in ordered)
-    whole = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
-    return [(m.start(), m.end(), ordered[m.lastindex - 1]) for m in whole.finditer(text)]
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
 def _cut(text: str, start: int, width: int) -> tuple[str, int]:
