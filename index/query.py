@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from tantivy import Occur, Query, Schema, Searcher
 
@@ -77,9 +78,20 @@ def _tokens(text: str, offset: int = 0) -> list[Token]:
     return [Token(m.group().lower(), offset + m.start(), offset + m.end()) for m in WORD.finditer(text)]
 
 
+# Words read from a query: each is a clause, and a run of them a few phrase searches
+# (closeness.py); a pasted page is known by its first sentences.
+MAX_WORDS = 64
+
+
 def read(text: str) -> ReadQuery:
     text = nfc(text or "").translate(_QUOTES)
-    read_query = ReadQuery(text)
+    beyond = next(islice(WORD.finditer(text), MAX_WORDS, None), None)
+    notices = []
+    if beyond is not None:
+        text = text[:beyond.start()].rstrip()
+        text += '"' if text.count('"') % 2 else ""  # a phrase cut short ends where the query does
+        notices.append(f"the query is long: only its first {MAX_WORDS} words were searched for")
+    read_query = ReadQuery(text, notices=notices)
     if text.count('"') % 2:
         read_query.words = _tokens(text)
         read_query.notices.append('a quotation mark is not closed: the query was read as plain words')

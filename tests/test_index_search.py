@@ -280,3 +280,13 @@ def test_sort_by_date_puts_the_newest_first(library):
     dates = [h.date for h in hits if h.date]
     assert dates == sorted(dates, reverse=True)
     assert hits[-1].date is None  # the seed plan lost its date line: undated last
+
+
+def test_a_pasted_page_is_searched_by_its_first_words(library):
+    """A query is bounded: a whole letter pasted as the query finds it, by its first 64 words."""
+    page = ("Phương án bảo vệ đề thi tuyển sinh, vận chuyển đề thi và bài thi. " * 200).strip()
+    results = library["index"].search(page, include_secret=True)
+    assert results.hits[0].key == library["keys"]["secret"]
+    assert any("first 64 words" in notice for notice in results.notices)
+    cut = library["index"].search('"' + page + '"', include_secret=True)  # a phrase cut short, still a phrase
+    assert [len(phrase) for phrase in cut.query.phrases] == [64] and not any("quotation" in n for n in cut.notices)
