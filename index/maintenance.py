@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .searchindex import SearchIndex, fresh
+from .searchindex import SearchIndex, reusable
 from .source import ArchiveSource
 from .store import exists
 
@@ -37,7 +37,7 @@ def rebuild(archive, *, progress: Callable[[int, int], None] | None = None) -> i
     """Recreate the whole index from the archive's records; returns how many were indexed."""
     folder = archive.home / "index"
     source = ArchiveSource(archive)
-    search_index = SearchIndex(folder) if exists(folder) else fresh(folder)
+    search_index = reusable(folder)
     keys = list(source.fingerprints())
     total = len(keys)
     if progress:

@@ -85,3 +85,12 @@ def fresh(folder: str | Path) -> SearchIndex:
                 path.unlink()
     store.create(folder)
     return SearchIndex(folder)
+
+
+def reusable(folder: str | Path) -> SearchIndex:
+    """The index in `folder` to refill, or a new, empty one when it cannot be used (none, another
+    engine or schema version, damaged)."""
+    try:
+        return SearchIndex(folder)
+    except store.SearchIndexError:
+        return fresh(folder)

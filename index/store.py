@@ -58,6 +58,14 @@ def _opened(ix: tantivy.Index) -> tantivy.Index:
     return ix
 
 
+def _open(folder: Path) -> tantivy.Index:
+    try:
+        return _opened(tantivy.Index.open(str(folder)))
+    except ValueError as exc:  # Tantivy's word for a damaged or unreadable index
+        raise SearchIndexError(f"{folder}: the search index cannot be read ({exc}): "
+                               "run `docgen index rebuild`") from None
+
+
 def create(folder: Path) -> tantivy.Index:
     """A new, empty index in `folder` (which must hold none)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -72,7 +80,7 @@ def open_index(folder: Path, *, create_missing: bool = True) -> tantivy.Index:
     """The index in `folder`; created empty when there is none and `create_missing`."""
     folder = Path(folder)
     if exists(folder):
-        return _opened(tantivy.Index.open(str(folder)))
+        return _open(folder)
     recorded = version_of(folder)
     if recorded is not None or (folder / VERSION_FILE).exists():
         made = f"{recorded[0]}, schema {recorded[1]}" if recorded else "an unreadable version.json"
@@ -82,5 +90,5 @@ def open_index(folder: Path, *, create_missing: bool = True) -> tantivy.Index:
         raise SearchIndexError(f"{folder}: there is no search index yet: run `docgen index rebuild`")
     with _creation_lock(folder):
         if exists(folder):
-            return _opened(tantivy.Index.open(str(folder)))
+            return _open(folder)
         return create(folder)

@@ -119,3 +119,15 @@ def test_rebuild_converts_a_whoosh_index(tmp_path):
     hits = json.loads(run(home, "search", "ke hoach thi dua", "--json").stdout)
     assert [h["number_symbol"] for h in hits] == ["01/KH-SGD&ĐT"]
     assert run(home, "index", "check").exit_code == 0
+
+
+def test_a_damaged_index_is_reported_and_rebuilt(tmp_path):
+    home = tmp_path / "home"
+    with Archive.init(home, AGENCY) as archive:
+        issue(archive, "ke_hoach", example("ke_hoach"), "2025-01-05")
+    (home / "index" / "meta.json").write_text("{ damaged")
+    result = run(home, "search", "ke hoach")
+    assert result.exit_code == 2 and "cannot be read" in result.output and "index rebuild" in result.output
+    assert "Traceback" not in result.output
+    assert run(home, "index", "rebuild").exit_code == 0
+    assert json.loads(run(home, "search", "ke hoach thi dua", "--json").stdout)[0]["number_symbol"] == "01/KH-SGD&ĐT"
