@@ -100,7 +100,8 @@ class SearchResults:
                 "hits": [h.as_dict() for h in self.hits]}
 
 
-# Candidates scored for closeness: the best this many by BM25 (or 3 x the limit).
+# Candidates scored for closeness: the best this many by BM25 (a larger --limit shows more,
+# the ones below ranked by BM25 alone).
 CANDIDATES = 100
 # Counts by kind and year: Tantivy has no facet collector; a terms aggregation counts every match.
 _COUNTS = {"kind": {"terms": {"field": "kind", "size": 1000}}, "year": {"terms": {"field": "year", "size": 10000}}}
@@ -124,7 +125,7 @@ def search(searcher: Searcher, schema: Schema, text: str, *, filters: Filters | 
     if by_date:
         options: dict[str, Any] = {"limit": limit, "order_by_field": "newest", "order": Order.Desc}
     else:
-        options = {"limit": max(CANDIDATES, 3 * limit)}
+        options = {"limit": max(CANDIDATES, limit)}
     query = _restricted(plan.required, restrict, include_secret, schema)
     results = searcher.search(query, **options)
     if not results.count and plan.loose is not None:
@@ -137,9 +138,9 @@ def search(searcher: Searcher, schema: Schema, text: str, *, filters: Filters | 
         ranked = [(address, 0.0) for address in addresses]
     else:
         refs = searcher.fast_field_values("ref", addresses) if addresses else []
-        factors = closeness(searcher, schema, refs, plan.runs)
+        factors = closeness(searcher, schema, refs[:CANDIDATES], plan.runs)
         # Equal scores (the same text archived twice) in the order of the keys, whatever the segments.
-        scored = sorted(((score * factors[ref], ref < 0, abs(ref), address)
+        scored = sorted(((score * factors.get(ref, 1.0), ref < 0, abs(ref), address)
                          for (score, address), ref in zip(results.hits, refs)), key=lambda s: (-s[0], s[1], s[2]))
         ranked = [(address, score) for score, _, _, address in scored[:limit]]
     terms = read_query.folded_terms() if snippets else None
