@@ -15,7 +15,6 @@ The index lives in HOME/index/ and is derived: `rebuild` recreates it from the a
 import sys
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 # What each public name is imported from, when first used: `docgen search` needs the search
 # modules only, not extraction, import and recognition (LibreOffice, lxml, the kinds).
@@ -52,15 +51,3 @@ def __getattr__(name: str):
     globals()[name] = value
     return value
 
-
-if TYPE_CHECKING:
-    from .analysis import fold, symbol_key
-    from .extract import ExtractError, Extracted, extract, extract_files
-    from .importer import ImportReport, import_files, parse_overrides
-    from .maintenance import ArchiveIndexer, CheckReport, check, index_documents, rebuild
-    from .recognize import Recognized, recognize
-    from .schema import Entry
-    from .search import Filters, Hit, SearchResults
-    from .searchindex import SearchIndex
-    from .store import SearchIndexError
-    from .writer import IndexBusy
