@@ -232,6 +232,15 @@ def test_secret_documents_are_left_out_unless_asked(library):
     assert shown[0].key == secret and shown[0].secrecy == "MẬT"
 
 
+def test_secret_documents_are_not_counted_unless_asked(library):
+    query = "vận chuyển đề thi và bài thi"
+    hidden, shown = library["index"].search(query), library["index"].search(query, include_secret=True)
+    assert library["keys"]["secret"] not in {h.key for h in hidden.hits}
+    assert shown.total == hidden.total + 1
+    assert shown.by_kind["cong_van"] == hidden.by_kind.get("cong_van", 0) + 1
+    assert shown.by_year[2025] == hidden.by_year.get(2025, 0) + 1
+
+
 def test_filters(library):
     index, keys = library["index"], library["keys"]
 
