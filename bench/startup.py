@@ -24,7 +24,7 @@ AGENCY = ROOT / "examples" / "agency.yaml"
 PLAN = ROOT / "examples" / "ke_hoach.yaml"
 # Runs a docgen command in-process and says which heavy modules it imported.
 PROBE = ("import sys\nsys.argv = ['docgen', *sys.argv[1:]]\nfrom cli import cli\ntry:\n    cli()\n"
-         "except SystemExit:\n    pass\nprint(','.join(m for m in ('docxtpl', 'docx', 'pydantic', 'whoosh') "
+         "except SystemExit:\n    pass\nprint(','.join(m for m in ('docxtpl', 'docx', 'pydantic', 'tantivy') "
          "if m in sys.modules), file=sys.stderr)")
 
 

@@ -1,5 +1,5 @@
 """Package attributes imported on first use (PEP 562): `docgen --help` pays for click, not for
-docxtpl, pydantic or Whoosh, while `from docgen import render_document` keeps working."""
+docxtpl, pydantic or Tantivy, while `from docgen import render_document` keeps working."""
 
 from __future__ import annotations
 

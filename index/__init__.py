@@ -1,4 +1,4 @@
-"""Vietnamese full-text search of the archive (Whoosh), and importing documents issued elsewhere.
+"""Vietnamese full-text search of the archive (Tantivy), and importing documents issued elsewhere.
 
     from archive import Archive
     from index import Filters, check, import_files, search_archive

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator
-
-from whoosh.analysis import Token, Tokenizer
+from collections.abc import Iterator
 
 from docgen.vietnamese import fold, nfc
 
@@ -29,57 +26,35 @@ def words(text: str) -> list[str]:
     return [m.group().lower() for m in WORD.finditer(nfc(text))]
 
 
-class VietnameseTokenizer(Tokenizer):
-    """Tokens of letters and digits, lower case; with `folded`, marks removed and đ -> d.
-
-    Character offsets refer to the NFC text, which is what the index stores."""
-
-    def __init__(self, folded: bool = False):
-        self.folded = folded
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.folded == self.folded
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs) -> Iterator[Token]:
-        if not unicodedata.is_normalized("NFC", value):
-            value = unicodedata.normalize("NFC", value)
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        convert = fold if self.folded else str.lower
-        if not tokenize:
-            matches: Iterable = [(value, 0, len(value))]
-        else:
-            matches = ((m.group(), m.start(), m.end()) for m in WORD.finditer(value))
-        for pos, (text, start, end) in enumerate(matches):
-            token.text = convert(text)
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-def marked_analyzer() -> VietnameseTokenizer:
-    return VietnameseTokenizer(folded=False)
-
-
-def folded_analyzer() -> VietnameseTokenizer:
-    return VietnameseTokenizer(folded=True)
-
-
 # -- number-symbols -----------------------------------------------------------------------
 
 # A number-symbol as written inside text: `1374/KH-BGD&ĐT`, `3282/BGDĐT-TĐKT`,
 # `98/2023/NĐ-CP`, `29-NQ/TW` (Party documents put the type before the slash).
 _SYMBOL_PART = r"[^\W_][\w&.]*"
-CITED = re.compile(
-    rf"(?<![\w/])(?:\d{{1,6}}\s*/\s*(?:\d{{4}}\s*/\s*)?{_SYMBOL_PART}(?:\s*-\s*{_SYMBOL_PART})*"
-    rf"|\d{{1,6}}-{_SYMBOL_PART}/{_SYMBOL_PART})")
+_CITED = re.compile(
+    rf"\d{{1,6}}(?:\s*/\s*(?:\d{{4}}\s*/\s*)?{_SYMBOL_PART}(?:\s*-\s*{_SYMBOL_PART})*|-{_SYMBOL_PART}/{_SYMBOL_PART})")
+
+
+def _starting_fresh(pattern: re.Pattern, text: str, continues) -> Iterator[re.Match]:
+    """The matches of `pattern` whose first character does not continue what stands before it
+    (`continues(previous character)`): a look-behind, checked by hand because a pattern that
+    begins with one is tried at every position of the text, one that begins with a digit is
+    scanned for quickly."""
+    position = 0
+    while match := pattern.search(text, position):
+        if match.start() and continues(text[match.start() - 1]):
+            position = match.start() + 1
+            continue
+        yield match
+        position = match.end()
+
+
+def _in_word_or_path(ch: str) -> bool:
+    return ch.isalnum() or ch in "_/"
+
+
+def _in_number_or_path(ch: str) -> bool:
+    return ch.isdecimal() or ch == "/"
 
 
 def symbol_key(text: str) -> str:
@@ -96,7 +71,7 @@ def symbol_key(text: str) -> str:
 def cited_symbols(text: str) -> list[str]:
     """Keys of the number-symbols a text mentions (a symbol has a letter: dates are not symbols)."""
     keys = []
-    for match in CITED.finditer(text):
+    for match in _starting_fresh(_CITED, text, _in_word_or_path):
         found = match.group()
         if any(ch.isalpha() for ch in found):
             key = symbol_key(found)
@@ -107,10 +82,13 @@ def cited_symbols(text: str) -> list[str]:
 
 # -- dates --------------------------------------------------------------------------------
 
-# Matched on folded text (folding keeps offsets of NFC text): marks typed or not.
-_DATE_FORMS = re.compile(
-    r"ngay\s+(?P<d1>\d{1,2})\s+thang\s+(?P<m1>\d{1,2})\s+nam\s+(?P<y1>\d{4})"
-    r"|(?<![\d/])(?P<d2>\d{1,2})\s*[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4})(?![\d/])")
+# Matched on NFC text, the words with their marks or without, in any case (folding the whole
+# text first would cost more than the match). Two patterns, each beginning with a character
+# class, which the regex engine scans for quickly; the numeric form must not continue a number
+# or a path (`1140/12/9/2017`).
+_WRITTEN_DATE = re.compile(r"[Nn][Gg][AaÀà][Yy]\s+(\d{1,2})\s+[Tt][Hh][AaÁá][Nn][Gg]\s+(\d{1,2})"
+                           r"\s+[Nn][AaĂă][Mm]\s+(\d{4})")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
 
 
 def date_key(date: dt.date) -> str:
@@ -119,13 +97,13 @@ def date_key(date: dt.date) -> str:
 
 def dates_in(text: str) -> list[tuple[dt.date, int, int]]:
     """Dates written in any of the usual forms, with or without marks, and where they are."""
+    text = nfc(text)
+    matches = [*_WRITTEN_DATE.finditer(text), *_starting_fresh(_NUMERIC_DATE, text, _in_number_or_path)]
     found = []
-    for match in _DATE_FORMS.finditer(fold(nfc(text))):
-        day = match.group("d1") or match.group("d2")
-        month = match.group("m1") or match.group("m2")
-        year = match.group("y1") or match.group("y2")
+    for match in sorted(matches, key=lambda m: m.start()):
+        day, month, year = (int(part) for part in match.groups())
         try:
-            found.append((dt.date(int(year), int(month), int(day)), match.start(), match.end()))
+            found.append((dt.date(year, month, day), match.start(), match.end()))
         except ValueError:
             continue
     return found

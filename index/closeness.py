@@ -1,74 +1,65 @@
 """How close the query's words stand in a document, scored on the best candidates only.
 
-Whoosh can score phrases and proximity inside a query, but it then checks positions for
-every document that has the words (thousands, for `thi đua`), which is most of a query's
-time. Here the positions are read only for the top candidates by BM25, and the score is
-multiplied by a closeness factor: adjacent pairs of the typed words, the whole run in
-order, and the run within a short window, in the subject and in the text. Multi-syllable
-concepts (`khen thưởng`, `thi đua`) thus rank above the same syllables scattered.
+Checking phrases and proximity inside the main query would read positions for every
+document that has the words (most of the archive, for `thi đua`). Here the best candidates
+by BM25 are kept, and each of the run's phrases (adjacent pairs, the whole run in order,
+the whole run within a short window) is looked for by one search restricted to those
+candidates; the score is multiplied by a closeness factor that adds up what each document
+matched, in the heading and in the text. Multi-syllable concepts (`khen thưởng`, `thi đua`)
+thus rank above the same syllables scattered. (One query combining every phrase would
+read the phrases' positions across the whole index.)
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from tantivy import Occur, Query, Schema, Searcher
 
-from whoosh.reading import IndexReader
-
-T = TypeVar("T")
-
-NEAR_WINDOW = 4  # extra words allowed between the first and last word of a run
+NEAR_WINDOW = 4  # extra words allowed between the words of a run (in any order)
 WEIGHTS = {  # field: (adjacent pairs share, whole run in order, whole run near)
     "content_folded": (0.6, 0.6, 0.3),
-    "subject_folded": (0.4, 0.8, 0.2),
+    "heading_folded": (0.4, 0.8, 0.2),
 }
 
 
-def at_documents(matcher, docnums, read: Callable[[Any], T]) -> dict[int, T]:
-    """`read(matcher)` at each of `docnums` the matcher matches, skipping the postings between them."""
-    found: dict[int, T] = {}
-    for docnum in sorted(docnums):
-        if not matcher.is_active():
-            break
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-        if matcher.id() == docnum:
-            found[docnum] = read(matcher)
-    return found
+def _among(schema: Schema, refs) -> Query:
+    """The documents of `refs`, as one clause: a term query each (Tantivy's term-set query took
+    2.7 ms a search at 100,000 documents, this 0.25 ms)."""
+    return Query.boolean_query([(Occur.Should, Query.term_query(schema, "ref", ref)) for ref in refs])
 
 
-def _positions(reader: IndexReader, field: str, term: str, docnums: list[int]) -> dict[int, set[int]]:
-    """Positions of `term` in each of `docnums` that has it."""
-    if not reader.doc_frequency(field, term):
-        return {}
-    return at_documents(reader.postings(field, term), docnums, lambda m: set(m.value_as("positions")))
+def _matching(searcher: Searcher, schema: Schema, refs: list[int], field: str, phrase: tuple[str, ...],
+              slop: int) -> set[int]:
+    """The refs among `refs` where the words of `phrase` stand together."""
+    query = Query.boolean_query([(Occur.Must, _among(schema, refs)),
+                                 (Occur.Must, Query.phrase_query(schema, field, list(phrase), slop=slop))])
+    addresses = [address for _, address in searcher.search(query, len(refs), count=False).hits]
+    return set(searcher.fast_field_values("ref", addresses)) if addresses else set()
 
 
-def _run_score(places: list[set[int]], weights: tuple[float, float, float]) -> float:
-    pair_weight, whole_weight, near_weight = weights
-    if any(not p for p in places):
-        return 0.0
-    pairs = sum(1 for a, b in zip(places, places[1:]) if any(p + 1 in b for p in a))
-    score = pair_weight * pairs / (len(places) - 1)
-    if pairs == len(places) - 1 and any(all(p + k in places[k] for k in range(1, len(places))) for p in places[0]):
-        score += whole_weight
-    span = len(places) - 1 + NEAR_WINDOW
-    if any(all(any(start <= q <= start + span for q in later) for later in places[1:]) for start in places[0]):
-        score += near_weight
-    return score
-
-
-def closeness(reader: IndexReader, docnums: list[int], runs: list[list[str]]) -> dict[int, float]:
-    """A factor of at least 1 for each of `docnums`: how close each run of words stands."""
-    factors = {docnum: 1.0 for docnum in docnums}
-    if not runs or not docnums:
+def closeness(searcher: Searcher, schema: Schema, refs: list[int], runs: list[list[str]]) -> dict[int, float]:
+    """A factor of at least 1 for each of `refs`: how close each run of words stands."""
+    factors = {ref: 1.0 for ref in refs}
+    if not runs or not refs:
         return factors
-    ordered = sorted(docnums)
-    for field, weights in WEIGHTS.items():
+    for field, (pair_weight, whole_weight, near_weight) in WEIGHTS.items():
+        present = {term for run in runs for term in run if searcher.doc_freq(field, term)}
         for run in runs:
-            by_term = {term: _positions(reader, field, term, ordered) for term in dict.fromkeys(run)}
-            for docnum in ordered:
-                places = [by_term[term].get(docnum, set()) for term in run]
-                factors[docnum] += _run_score(places, weights) / len(runs)
+            if not set(run) <= present:
+                continue
+            share = 1 / len(runs)
+            # The whole run in order has every pair adjacent and stands near: the pairs and the
+            # window are looked for only in the other documents (often none, for a phrase typed whole).
+            whole = _matching(searcher, schema, refs, field, tuple(run), 0)
+            for ref in whole:
+                factors[ref] += share * (whole_weight + pair_weight + near_weight)
+            rest = [ref for ref in refs if ref not in whole]
+            if not rest:
+                continue
+            for ref in _matching(searcher, schema, rest, field, tuple(run), NEAR_WINDOW):
+                factors[ref] += share * near_weight
+            pairs = list(zip(run, run[1:]))
+            if len(pairs) > 1:
+                for pair in dict.fromkeys(pairs):
+                    for ref in _matching(searcher, schema, rest, field, pair, 0):
+                        factors[ref] += share * pair_weight * pairs.count(pair) / len(pairs)
     return factors

@@ -18,7 +18,7 @@ from typing import Any
 from docgen import disk
 
 from . import position
-from .searchindex import SearchIndex, fresh
+from .searchindex import SearchIndex, reusable
 from .source import ArchiveSource
 from .store import SearchIndexError, exists
 
@@ -62,7 +62,7 @@ def rebuild_holding_lock(archive, *, progress: Progress | None = None) -> int:
     before = _files(folder)
     try:
         # Until the engine commits, the old index and its position stand (a killed rebuild loses nothing).
-        search_index = SearchIndex(folder) if exists(folder) else fresh(folder)
+        search_index = reusable(folder)
         if progress:
             progress(0, total)
         count = search_index.replace_all(source.entries(keys), progress=(lambda done: progress(done, total))

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import query as q
-from whoosh import sorting
-from whoosh.searching import Searcher
+from tantivy import FieldType, Occur, Order, Query, Schema, Searcher
 
 from docgen.errors import DocgenError
 
-from .analysis import fold, words
-from .closeness import at_documents, closeness
-from .query import ReadQuery, build, read
+from .analysis import date_key, fold, words
+from .closeness import closeness
+from .query import ReadQuery, all_of, build, read
 from .snippets import snippet
 
 SORTS = ("relevance", "date")
@@ -30,30 +29,32 @@ class Filters:
     unit: str | None = None
     status: str | None = None
 
-    def query(self) -> q.Query | None:
-        parts: list[q.Query] = []
+    def query(self, schema: Schema) -> Query | None:
+        parts: list[Query] = []
         if self.kind:
-            parts.append(q.Term("kind", self.kind))
+            parts.append(Query.term_query(schema, "kind", self.kind))
         if self.year is not None:
-            parts.append(q.NumericRange("year", self.year, self.year))
+            parts.append(Query.term_query(schema, "year", self.year))
         if self.date_from or self.date_to:
             if self.date_from and self.date_to and self.date_from > self.date_to:
                 raise DocgenError(f"--from {self.date_from:%d/%m/%Y} is after --to {self.date_to:%d/%m/%Y}: "
                                   "give the earlier date first")
-            start = dt.datetime.combine(self.date_from, dt.time()) if self.date_from else None
-            end = dt.datetime.combine(self.date_to, dt.time(23, 59, 59)) if self.date_to else None
-            parts.append(q.DateRange("date", start, end))
+            parts.append(Query.range_query(
+                schema, "newest", FieldType.Integer,
+                int(date_key(self.date_from)) if self.date_from else 1,  # undated documents (0) are left out
+                int(date_key(self.date_to)) if self.date_to else 99991231))
         if self.signer:
             names = [fold(w) for w in words(self.signer)]
             if names:
-                parts.append(q.Phrase("signer", names) if len(names) > 1 else q.Term("signer", names[0]))
+                parts.append(Query.phrase_query(schema, "signer", names) if len(names) > 1
+                             else Query.term_query(schema, "signer", names[0]))
         if self.unit:
-            parts.append(q.Term("unit", fold(self.unit.strip())))
+            parts.append(Query.term_query(schema, "unit", fold(self.unit.strip())))
         if self.status:
-            parts.append(q.Term("status", self.status.strip().lower()))
+            parts.append(Query.term_query(schema, "status", self.status.strip().lower()))
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else q.And(parts)
+        return all_of(parts)
 
 
 @dataclass
@@ -99,12 +100,16 @@ class SearchResults:
                 "hits": [h.as_dict() for h in self.hits]}
 
 
-# Candidates scored for closeness: the best this many by BM25 (or 3 x the limit).
+# Candidates scored for closeness: the best this many by BM25 (a larger --limit shows more,
+# the ones below ranked by BM25 alone).
 CANDIDATES = 100
+# Counts by kind and year: Tantivy has no facet collector; a terms aggregation counts every match.
+_COUNTS = {"kind": {"terms": {"field": "kind", "size": 1000}}, "year": {"terms": {"field": "year", "size": 10000}}}
 
 
-def search(searcher: Searcher, text: str, *, filters: Filters | None = None, sort: str = "relevance",
-           limit: int = 20, include_secret: bool = False, snippets: bool = True) -> SearchResults:
+def search(searcher: Searcher, schema: Schema, text: str, *, filters: Filters | None = None,
+           sort: str = "relevance", limit: int = 20, include_secret: bool = False,
+           snippets: bool = True) -> SearchResults:
     """Documents matching `text`, best first (or newest first with sort="date")."""
     if sort not in SORTS:
         raise DocgenError(f"--sort must be one of {', '.join(SORTS)} (got {sort!r})")
@@ -114,59 +119,60 @@ def search(searcher: Searcher, text: str, *, filters: Filters | None = None, sor
     notices = list(read_query.notices)
     if read_query.empty and text.strip():
         notices.append("the query has no letters or digits to search for: listing every document the filters allow")
-    restrict = {"filter": (filters or Filters()).query(), "mask": None if include_secret else q.Term("secret", True)}
+    restrict = (filters or Filters()).query(schema)
     by_date = sort == "date" or read_query.empty
-    plan = build(read_query, searcher.reader())
-    # One pass collects every match for the counts and keeps the best candidates (or the newest).
+    plan = build(read_query, searcher, schema)
     if by_date:
-        options = {"limit": limit, "sortedby": "newest", "reverse": True}
+        options: dict[str, Any] = {"limit": limit, "order_by_field": "newest", "order": Order.Desc}
     else:
-        options = {"limit": max(CANDIDATES, 3 * limit)}
-    results = searcher.search(plan.required, groupedby=_FACETS, **options, **restrict)
-    if results.is_empty() and plan.loose is not None:
-        results = searcher.search(plan.loose, groupedby=_FACETS, **options, **restrict)
-        if not results.is_empty():
+        options = {"limit": max(CANDIDATES, limit)}
+    query = _restricted(plan.required, restrict, include_secret, schema)
+    results = searcher.search(query, **options)
+    if not results.count and plan.loose is not None:
+        query = _restricted(plan.loose, restrict, include_secret, schema)
+        results = searcher.search(query, **options)
+        if results.count:
             notices.append("no document has every word: showing documents with some of them")
+    addresses = [address for _, address in results.hits]
     if by_date:
-        ranked = [(hit.docnum, 0.0) for hit in results]
+        ranked = [(address, 0.0) for address in addresses]
     else:
-        scores = {hit.docnum: float(hit.score or 0.0) for hit in results}
-        for docnum, extra in _scores_of(searcher, plan.subject, scores).items():
-            scores[docnum] += extra
-        factors = closeness(searcher.reader(), list(scores), plan.runs)
-        ranked = sorted(((d, s * factors[d]) for d, s in scores.items()), key=lambda ds: -ds[1])[:limit]
+        refs = searcher.fast_field_values("ref", addresses) if addresses else []
+        factors = closeness(searcher, schema, refs[:CANDIDATES], plan.runs)
+        # Equal scores (the same text archived twice) in the order of the keys, whatever the segments.
+        scored = sorted(((score * factors.get(ref, 1.0), ref < 0, abs(ref), address)
+                         for (score, address), ref in zip(results.hits, refs)), key=lambda s: (-s[0], s[1], s[2]))
+        ranked = [(address, score) for score, _, _, address in scored[:limit]]
     terms = read_query.folded_terms() if snippets else None
-    hits = [_hit(searcher.stored_fields(docnum), rank, score, terms)
-            for rank, (docnum, score) in enumerate(ranked, 1)]
-    by_kind = dict(sorted(results.groups("kind").items(), key=lambda kv: (-kv[1], kv[0])))
-    # An undated document has no year (Whoosh reports the column's fill value for it).
-    by_year = dict(sorted(((int(y), n) for y, n in results.groups("year").items()
-                           if y is not None and 0 < int(y) < 10000), reverse=True))
-    total = len(results)
-    return SearchResults(read_query, hits, total, by_kind, by_year, notices)
+    hits = [_hit(json.loads(searcher.doc(address)["shown"][0]), rank, score, terms)
+            for rank, (address, score) in enumerate(ranked, 1)]
+    by_kind, by_year = _counts(searcher, query) if results.count else ({}, {})
+    return SearchResults(read_query, hits, results.count, by_kind, by_year, notices)
 
 
-def _scores_of(searcher, query: q.Query | None, docnums) -> dict[int, float]:
-    """The scores `query` gives each of `docnums` that it matches (reading only their postings)."""
-    if query is None:
-        return {}
-    return at_documents(query.matcher(searcher, searcher.context()), docnums, lambda m: m.score())
+def _restricted(query: Query, restrict: Query | None, include_secret: bool, schema: Schema) -> Query:
+    """`query` within the filters (which add nothing to the score), without secret documents unless asked."""
+    parts = [(Occur.Must, query)]
+    if restrict is not None:
+        parts.append((Occur.Must, Query.const_score_query(restrict, 0.0)))
+    if not include_secret:
+        parts.append((Occur.MustNot, Query.term_query(schema, "secret", True)))
+    return parts[0][1] if len(parts) == 1 else Query.boolean_query(parts)
 
 
-_FACETS = {"kind": sorting.FieldFacet("kind", maptype=sorting.Count),
-           "year": sorting.FieldFacet("year", maptype=sorting.Count)}
+def _counts(searcher: Searcher, query: Query) -> tuple[dict[str, int], dict[int, int]]:
+    counted = searcher.aggregate(query, _COUNTS)
+    kinds = {b["key"]: b["doc_count"] for b in counted["kind"]["buckets"]}
+    years = {int(b["key"]): b["doc_count"] for b in counted["year"]["buckets"]}
+    return dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))), dict(sorted(years.items(), reverse=True))
 
 
-def _hit(stored: dict, rank: int, score: float, terms: set[str] | None) -> Hit:
-    meta = stored.get("meta") or {}
-    date = stored.get("date")
-    content = stored.get("content") or ""
-    shown = snippet(content, terms) if terms is not None else None
+def _hit(shown: dict, rank: int, score: float, terms: set[str] | None) -> Hit:
+    found = snippet(shown.get("content") or "", terms) if terms is not None else None
     return Hit(
-        key=stored["key"], rank=rank, score=score,
-        number_symbol=stored.get("number_symbol"), kind=stored.get("kind") or "", type_name=meta.get("type_name"),
-        subject=stored.get("subject") or "", date=date.date().isoformat() if date else None,
-        signer=meta.get("signer_name"), status=stored.get("status") or "", secrecy=meta.get("secrecy"),
-        source=meta.get("source") or "issued",
-        snippet=shown.text if shown else "", highlights=shown.highlights if shown else [],
+        key=shown["key"], rank=rank, score=score, number_symbol=shown.get("number_symbol"),
+        kind=shown.get("kind") or "", type_name=shown.get("type_name"), subject=shown.get("subject") or "",
+        date=shown.get("date"), signer=shown.get("signer_name"), status=shown.get("status") or "",
+        secrecy=shown.get("secrecy"), source=shown.get("source") or "issued",
+        snippet=found.text if found else "", highlights=found.highlights if found else [],
     )

@@ -6,11 +6,10 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from whoosh.index import FileIndex
-from whoosh.searching import Searcher
+import tantivy
 
 from . import store
-from .schema import Entry, document_fields
+from .schema import Entry, document
 from .search import Filters, SearchResults, search
 from .writer import WAIT_S, writing
 
@@ -20,8 +19,7 @@ Progress = Callable[[int], None]
 class SearchIndex:
     def __init__(self, folder: str | Path, *, create_missing: bool = True):
         self.folder = Path(folder)
-        self.ix: FileIndex = store.open_index(self.folder, create_missing=create_missing)
-        self._searcher: Searcher | None = None
+        self.ix: tantivy.Index = store.open_index(self.folder, create_missing=create_missing)
 
     @classmethod
     def of_archive(cls, archive, *, create_missing: bool = True) -> "SearchIndex":
@@ -31,64 +29,53 @@ class SearchIndex:
     def put(self, entries: Iterable[Entry], *, timeout: float = WAIT_S) -> int:
         """Add or replace entries (by key), in one commit."""
         count = 0
-        with writing(self.ix, timeout=timeout) as writer:
+        with writing(self.ix, self.folder, timeout=timeout) as writer:
             for entry in entries:
-                writer.update_document(**document_fields(entry))
+                writer.delete_documents_by_term("key", entry.key)
+                writer.add_document(document(entry))
                 count += 1
         return count
 
     def remove(self, keys: Iterable[str], *, timeout: float = WAIT_S) -> None:
-        with writing(self.ix, timeout=timeout) as writer:
+        with writing(self.ix, self.folder, timeout=timeout) as writer:
             for key in keys:
-                writer.delete_by_term("key", key)
+                writer.delete_documents_by_term("key", key)
 
     def replace_all(self, entries: Iterable[Entry], *, progress: Progress | None = None,
-                    timeout: float = WAIT_S, limitmb: int = 128, procs: int = 1) -> int:
+                    timeout: float = WAIT_S) -> int:
         """Everything the index holds replaced by `entries`, in one commit: searchers see the
         old index until then, and writers (issuers) wait for the lock meanwhile."""
         count = 0
-        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        with writing(self.ix, timeout=timeout, clear=True, limitmb=limitmb, **options) as writer:
+        with writing(self.ix, self.folder, timeout=timeout, rebuild=True) as writer:
+            writer.delete_all_documents()
             for entry in entries:
-                writer.add_document(**document_fields(entry))
+                writer.add_document(document(entry))
                 count += 1
                 if progress:
                     progress(count)
-        self.ix = store.open_index(self.folder)
-        self.close()
         return count
 
     def fingerprints(self) -> dict[str, str]:
-        """Every indexed key with the fingerprint it was indexed with."""
-        with self.ix.searcher() as searcher:
-            return {fields["key"]: (fields.get("meta") or {}).get("fingerprint", "")
-                    for fields in searcher.all_stored_fields()}
+        """Every indexed key with the fingerprint it was indexed with (read from the terms, not the documents)."""
+        terms = self.searcher().terms_with_prefix("keyprint", "", filter_query=tantivy.Query.all_query())
+        return dict(term.split(" ", 1) for term, _ in terms)
 
     def count(self) -> int:
-        return self.ix.doc_count()
+        return self.searcher().num_docs
 
     def search(self, text: str, *, filters: Filters | None = None, sort: str = "relevance", limit: int = 20,
                include_secret: bool = False, snippets: bool = True) -> SearchResults:
-        return search(self.searcher(), text, filters=filters, sort=sort, limit=limit,
+        return search(self.searcher(), self.ix.schema, text, filters=filters, sort=sort, limit=limit,
                       include_secret=include_secret, snippets=snippets)
 
-    def searcher(self) -> Searcher:
-        """One searcher kept open and refreshed when the index changed: opening one reads every
-        segment's files and columns, a large share of a query's time when done each time."""
-        if self._searcher is None:
-            self._searcher = self.ix.searcher()
-        else:
-            self._searcher = self._searcher.refresh()
-        return self._searcher
-
-    def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+    def searcher(self) -> tantivy.Searcher:
+        """A searcher of the latest commit (another process may have written since)."""
+        self.ix.reload()
+        return self.ix.searcher()
 
 
 def fresh(folder: str | Path) -> SearchIndex:
-    """An empty index in `folder`, whatever was there (another schema version, a damaged index)."""
+    """An empty index in `folder`, whatever was there (another engine or schema version, a damaged index)."""
     folder = Path(folder)
     if folder.exists():
         for path in folder.iterdir():
@@ -98,3 +85,12 @@ def fresh(folder: str | Path) -> SearchIndex:
                 path.unlink()
     store.create(folder)
     return SearchIndex(folder)
+
+
+def reusable(folder: str | Path) -> SearchIndex:
+    """The index in `folder` to refill, or a new, empty one when it cannot be used (none, another
+    engine or schema version, damaged)."""
+    try:
+        return SearchIndex(folder)
+    except store.SearchIndexError:
+        return fresh(folder)

@@ -1,8 +1,8 @@
 """Where the index lives (an archive home's index/ folder) and opening it.
 
-The folder holds the Whoosh index and `version.json` naming the schema version it was
-built with; an index of another version (or none) is reported, and `docgen index rebuild`
-makes a new one.
+The folder holds the Tantivy index and `version.json` naming the engine and the schema
+version it was built with; an index of another version or engine (a Whoosh index of
+docgen before schema 2) is reported, and `docgen index rebuild` makes a new one.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from whoosh import index as whoosh_index
-from whoosh.index import FileIndex
+import tantivy
 
 from docgen.errors import DocgenError
 
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import ENGINE, SCHEMA_VERSION, analyzers, build_schema
 
-INDEX_NAME = "documents"
 VERSION_FILE = "version.json"
 
 
@@ -41,43 +39,56 @@ def _creation_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def version_of(folder: Path) -> int | None:
+def version_of(folder: Path) -> tuple[str, int] | None:
+    """The engine and schema version the index in `folder` was made with (Whoosh's recorded no engine)."""
     try:
-        return json.loads((folder / VERSION_FILE).read_text(encoding="utf-8"))["schema_version"]
-    except (OSError, ValueError, KeyError, TypeError):
+        recorded = json.loads((folder / VERSION_FILE).read_text(encoding="utf-8"))
+        return recorded.get("engine", "whoosh"), int(recorded["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def exists(folder: Path) -> bool:
-    return whoosh_index.exists_in(str(folder), indexname=INDEX_NAME) and version_of(folder) == SCHEMA_VERSION
+    return version_of(folder) == (ENGINE, SCHEMA_VERSION) and tantivy.Index.exists(str(folder))
 
 
-def create(folder: Path) -> FileIndex:
-    """A new, empty index in `folder` (which must not hold one being used)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
-    _write_version(folder)
+def _opened(ix: tantivy.Index) -> tantivy.Index:
+    for name, analyzer in analyzers().items():
+        ix.register_tokenizer(name, analyzer)
     return ix
 
 
-def _write_version(folder: Path) -> None:
+def _open(folder: Path) -> tantivy.Index:
+    try:
+        return _opened(tantivy.Index.open(str(folder)))
+    except ValueError as exc:  # Tantivy's word for a damaged or unreadable index
+        raise SearchIndexError(f"{folder}: the search index cannot be read ({exc}): "
+                               "run `docgen index rebuild`") from None
+
+
+def create(folder: Path) -> tantivy.Index:
+    """A new, empty index in `folder` (which must hold none)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = _opened(tantivy.Index(build_schema(), path=str(folder), reuse=False))
     temp = folder / f".{VERSION_FILE}.{os.getpid()}"
-    temp.write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
+    temp.write_text(json.dumps({"engine": ENGINE, "schema_version": SCHEMA_VERSION}), encoding="utf-8")
     os.replace(temp, folder / VERSION_FILE)
+    return ix
 
 
-def open_index(folder: Path, *, create_missing: bool = True) -> FileIndex:
+def open_index(folder: Path, *, create_missing: bool = True) -> tantivy.Index:
     """The index in `folder`; created empty when there is none and `create_missing`."""
     folder = Path(folder)
     if exists(folder):
-        return whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
-    if whoosh_index.exists_in(str(folder), indexname=INDEX_NAME):
-        raise SearchIndexError(f"{folder}: the search index was made by another version of docgen "
-                          f"(schema {version_of(folder)}, this one uses {SCHEMA_VERSION}): "
-                          "run `docgen index rebuild`")
+        return _open(folder)
+    recorded = version_of(folder)
+    if recorded is not None or (folder / VERSION_FILE).exists():
+        made = f"{recorded[0]}, schema {recorded[1]}" if recorded else "an unreadable version.json"
+        raise SearchIndexError(f"{folder}: the search index was made by another version of docgen ({made}; this "
+                               f"one uses {ENGINE}, schema {SCHEMA_VERSION}): run `docgen index rebuild`")
     if not create_missing:
         raise SearchIndexError(f"{folder}: there is no search index yet: run `docgen index rebuild`")
     with _creation_lock(folder):
         if exists(folder):
-            return whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+            return _open(folder)
         return create(folder)

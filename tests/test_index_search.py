@@ -1,7 +1,7 @@
 """Search as a clerk uses it: a known-item set of queries typed the ways people type, and the
 rank of the document they meant; marks, NFD input, malformed queries, filters, secrecy.
 
-One real archive (issued documents, imported ones) with its real Whoosh index; no mocks.
+One real archive (issued documents, imported ones) with its real Tantivy index; no mocks.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ KNOWN_ITEMS = [
     ('"cứu hộ học sinh trong mưa lũ"', "phrase"),
     ("vận chuyển đề thi và bài thi", "secret"),
     ("tham hoi dong vien can bo bi thuong mua lu", "injured"),
-    ('"thi đua ái quốc"', "seed_plan"),
+    ('"thi đua ái quốc"', "the plan"),
     # a date in its three written forms
     ("ngày 18 tháng 9 năm 2017 phong trào", "letter"),
     ("18/09/2017 phong trào", "letter"),
@@ -151,14 +151,28 @@ KNOWN_ITEMS = [
 
 
 # The guidance letter of 18/09/2017 is in the archive twice: imported (seed 002, its own
-# number 1140) and issued again from the example (number 01): either is the one meant.
-SAME_LETTER = ("seed_letter", "letter_2017")
+# number 1140) and issued again from the example (number 01): either is the one meant. So is
+# the plan (seed 000 imported, and the example issued): the same text, the same score.
+SAME = {"letter": ("seed_letter", "letter_2017"), "the plan": ("seed_plan", "plan")}
 
 
-@pytest.mark.parametrize("query, wanted", KNOWN_ITEMS)
+# Words nearly every document has (`quyết định`, `khen thưởng`, `giáo viên`): what a document
+# is (its type name and subject) must still tell it apart from the many that merely mention them.
+COMMON_WORDS = [
+    ("quyết định khen thưởng", "decision"),
+    ("quyet dinh khen thuong", "decision"),
+    ("tờ trình khen thưởng", "submission"),
+    ("biên bản họp hội đồng", "minutes"),
+    ("công văn khen thưởng đột xuất", "phrase"),
+    ("giáo viên bị thương", "injured"),
+    ("tiền thưởng giáo viên", "bonus"),
+]
+
+
+@pytest.mark.parametrize("query, wanted", KNOWN_ITEMS + COMMON_WORDS)
 def test_known_item_is_found_first(library, query, wanted):
-    if wanted == "letter":
-        assert sorted(rank(library, query, role) for role in SAME_LETTER) == [1, 2]
+    if wanted in SAME:
+        assert sorted(rank(library, query, role) for role in SAME[wanted]) == [1, 2]
     else:
         assert rank(library, query, wanted, include_secret=wanted == "secret") == 1
 
@@ -219,6 +233,15 @@ def test_secret_documents_are_left_out_unless_asked(library):
     assert shown[0].key == secret and shown[0].secrecy == "MẬT"
 
 
+def test_secret_documents_are_not_counted_unless_asked(library):
+    query = "vận chuyển đề thi và bài thi"
+    hidden, shown = library["index"].search(query), library["index"].search(query, include_secret=True)
+    assert library["keys"]["secret"] not in {h.key for h in hidden.hits}
+    assert shown.total == hidden.total + 1
+    assert shown.by_kind["cong_van"] == hidden.by_kind.get("cong_van", 0) + 1
+    assert shown.by_year[2025] == hidden.by_year.get(2025, 0) + 1
+
+
 def test_filters(library):
     index, keys = library["index"], library["keys"]
 
@@ -267,3 +290,13 @@ def test_sort_by_date_puts_the_newest_first(library):
     dates = [h.date for h in hits if h.date]
     assert dates == sorted(dates, reverse=True)
     assert hits[-1].date is None  # the seed plan lost its date line: undated last
+
+
+def test_a_pasted_page_is_searched_by_its_first_words(library):
+    """A query is bounded: a whole letter pasted as the query finds it, by its first 64 words."""
+    page = ("Phương án bảo vệ đề thi tuyển sinh, vận chuyển đề thi và bài thi. " * 200).strip()
+    results = library["index"].search(page, include_secret=True)
+    assert results.hits[0].key == library["keys"]["secret"]
+    assert any("first 64 words" in notice for notice in results.notices)
+    cut = library["index"].search('"' + page + '"', include_secret=True)  # a phrase cut short, still a phrase
+    assert [len(phrase) for phrase in cut.query.phrases] == [64] and not any("quotation" in n for n in cut.notices)
