@@ -58,3 +58,18 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
+
+
+def libreoffice_starts(monkeypatch) -> list[str]:
+    """The programs started from now on (subprocess.Popen), to count LibreOffice starts."""
+    import subprocess
+
+    starts = []
+    real_popen = subprocess.Popen
+
+    def counting_popen(command, *args, **kwargs):
+        starts.append(command[0])
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", counting_popen)
+    return starts

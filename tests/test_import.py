@@ -27,7 +27,8 @@ from index import SearchIndex, check, extract, import_files, parse_overrides, re
 from index.importer import shown
 from index.tcvn3 import from_unicode, looks_like_tcvn3, to_unicode
 
-from .conftest import AGENCY, ROOT
+from .conftest import AGENCY, ROOT, libreoffice_starts
+from .handmade_pdf import assemble
 from .test_index_search import seeds
 
 
@@ -171,25 +172,13 @@ def test_doc_is_read_through_libreoffice(rendered_examples, soffice, archive, tm
                     "--convert-to", "doc", "--outdir", str(tmp_path), str(rendered_examples["quyet_dinh_khen_thuong"]),
                     str(rendered_examples["ke_hoach"])],
                    check=True, capture_output=True, timeout=180)
-    starts = _count_libreoffice_starts(monkeypatch)
+    starts = libreoffice_starts(monkeypatch)
     report = import_files(archive, [tmp_path / "quyet_dinh_khen_thuong.doc", tmp_path / "ke_hoach.doc"])
     assert not report.skipped, report.skipped
     assert len(starts) == 1  # one LibreOffice start for every .doc of the run
     item = report.imported[0]
     assert (item["format"], item["kind"], item["number_symbol"]) == ("doc", "quyet_dinh_khen_thuong", "05/QĐ-SGD&ĐT")
     assert [i["kind"] for i in report.imported] == ["quyet_dinh_khen_thuong", "ke_hoach"]
-
-
-def _count_libreoffice_starts(monkeypatch) -> list[str]:
-    starts = []
-    real_popen = subprocess.Popen
-
-    def counting_popen(command, *args, **kwargs):
-        starts.append(command[0])
-        return real_popen(command, *args, **kwargs)
-
-    monkeypatch.setattr(subprocess, "Popen", counting_popen)
-    return starts
 
 
 def test_unreadable_files_are_reported_and_skipped(archive, tmp_path, rendered_examples):
@@ -288,16 +277,7 @@ def _pdf_with_stream(path, content: bytes):
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
                b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R >>",
                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(assemble(objects))
     return path
 
 
@@ -378,7 +358,7 @@ def test_file_types_are_checked_by_content_before_libreoffice_sees_them(archive,
         html_docx.write_text("<html><body>TỜ TRÌNH</body></html>", encoding="utf-8")
         not_pdf = tmp_path / "bao-cao.pdf"
         not_pdf.write_bytes(b"{\\rtf1 BAO CAO}")
-        starts = _count_libreoffice_starts(monkeypatch)
+        starts = libreoffice_starts(monkeypatch)
         report = import_files(archive, [html_doc, html_docx, not_pdf])
     finally:
         server.shutdown()

@@ -17,6 +17,7 @@ import docgen
 from docgen.errors import ConversionError
 from docgen.pdf import _profile
 
+from .conftest import libreoffice_starts
 from .test_render import png, with_linked_images
 
 
@@ -63,14 +64,7 @@ def test_no_page_number_on_the_first_page_and_numbers_after(example_pdfs):
 
 
 def test_one_libreoffice_start_per_batch(rendered_examples, soffice, tmp_path, monkeypatch):
-    starts = []
-    real_popen = subprocess.Popen
-
-    def counting_popen(command, *args, **kwargs):
-        starts.append(command[0])
-        return real_popen(command, *args, **kwargs)
-
-    monkeypatch.setattr(subprocess, "Popen", counting_popen)
+    starts = libreoffice_starts(monkeypatch)
     pdfs = docgen.convert_to_pdf(list(rendered_examples.values()), out_dir=tmp_path)
     assert len(starts) == 1
     assert all(p.is_file() and p.parent == tmp_path for p in pdfs)
