@@ -22,18 +22,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from docgen import disk
-from docgen.agency import Agency, load_agency
-from docgen.datafile import load_model
 from docgen.workfolder import WorkFolder
 
 from . import audit, changelog
 from .changelog import Change, LogEnd
-from .config import CONFIG_FILE, ArchiveConfig, load_config
 from .errors import ArchiveError
-from .register import NumberRegister
 from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
 from .store import FileStore
+
+if TYPE_CHECKING:  # the models (pydantic) are loaded when a command needs them, not to search
+    from docgen.agency import Agency
+
+    from .config import ArchiveConfig
+    from .register import NumberRegister
 
 DATABASE = "archive.sqlite"
 AGENCY_FILE = "agency.yaml"
@@ -62,6 +66,11 @@ class Archive:
             raise ArchiveError(f"{home}: already an archive home ({DATABASE} exists); nothing was changed")
         if home.exists() and (not home.is_dir() or any(home.iterdir())):
             raise ArchiveError(f"{home}: exists and is not an empty folder: choose a new folder for the archive home")
+        from docgen.agency import load_agency
+        from docgen.datafile import load_model
+
+        from .config import CONFIG_FILE, ArchiveConfig
+
         load_agency(agency)  # a bad agency file stops here, before anything is created
         if config is not None:
             load_model(ArchiveConfig, config)
@@ -132,14 +141,20 @@ class Archive:
 
     @cached_property
     def agency(self) -> Agency:
+        from docgen.agency import load_agency
+
         return load_agency(self.home / AGENCY_FILE)
 
     @cached_property
     def config(self) -> ArchiveConfig:
+        from .config import load_config
+
         return load_config(self.home)
 
     @cached_property
     def registers(self) -> NumberRegister:
+        from .register import NumberRegister
+
         return NumberRegister(self.config.registers)
 
     # -- transactions --------------------------------------------------------------------

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .extract import ExtractError, extract
 from .schema import Entry, fingerprint
 
 if TYPE_CHECKING:
@@ -33,6 +32,8 @@ def imported_fingerprint(record: "ImportedRecord") -> str:
 
 
 def issued_entry(record: "DocumentRecord") -> Entry:
+    from .extract import ExtractError, extract
+
     docx = record.files.get("docx")
     text = ""
     if docx and docx.path:

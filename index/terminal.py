@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from docgen.kind_labels import kind_label
 from docgen.vietnamese import short_date, type_label
 
 from .search import SearchResults
@@ -51,13 +51,6 @@ def print_results(results: SearchResults, console: Console) -> None:
         console.print(Text("By year: " + ", ".join(f"{y} {n}" for y, n in results.by_year.items())))
 
 
-def kind_label(kind: str | None) -> str:
-    """A kind as its Vietnamese type name (`Quyết định`), never the internal name."""
-    from docgen.kinds import KINDS
-
-    known = KINDS.get(kind or "")
-    return type_label(known.type_name or known.label) if known else "?"
-
 
 @contextmanager
 def progress_bar(label: str, *, from_total: int = 0) -> Iterator[Callable[[int, int], None] | None]:
@@ -68,6 +61,8 @@ def progress_bar(label: str, *, from_total: int = 0) -> Iterator[Callable[[int, 
     if not console.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     shown: list[Progress] = []
 
     def update(done: int, total: int, step: str | None = None) -> None:
