@@ -39,7 +39,7 @@ def test_kinds_lists_the_six_kinds_and_their_fields():
         "ke_hoach", "cong_van", "to_trinh", "bien_ban", "bao_cao_thanh_tich", "quyet_dinh_khen_thuong"]
     detail = run("kinds", "ke_hoach")
     assert detail.exit_code == 0 and "Trích yếu nội dung" in detail.output and "05/KH-SGDĐT" in detail.output
-    assert run("kinds", "nghi_quyet").exit_code == 2
+    assert run("kinds", "sac_lenh").exit_code == 2
 
 
 def test_render_writes_the_docx(tmp_path):

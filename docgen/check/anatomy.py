@@ -316,7 +316,8 @@ class _Anatomy:
 
     @property
     def is_decision(self) -> bool:
-        return self.type_name is not None and self.type_name.folded == fold("Quyết định")
+        """A decision or a resolution: bases, the `QUYẾT ĐỊNH:` / `QUYẾT NGHỊ:` line, articles."""
+        return self.type_name is not None and self.type_name.folded in (fold("Quyết định"), fold("Nghị quyết"))
 
 
 def _boldness(line: _Line) -> bool:
