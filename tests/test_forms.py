@@ -167,3 +167,78 @@ def test_kinds_page_of_the_new_kinds():
     decision = describe_kind("quyet_dinh")
     assert "Chương I" in decision["markup"] and decision["example_file"].endswith("quyet_dinh.yaml")
     assert describe_kind("nghi_quyet")["symbol_example"] == "05/NQ-HĐTĐKT"
+
+
+# --------------------------------------------------------------------------- checker rules of these forms
+
+def _edited(rendered_examples, stem, tmp_path, edit) -> set[str]:
+    """The example's .docx with one thing broken by `edit(document)`, and the rules it breaks."""
+    document = docx.Document(rendered_examples[stem])
+    edit(document)
+    path = tmp_path / f"{stem}-edited.docx"
+    document.save(path)
+    return {f.rule for f in check_document(path)}
+
+
+def _body(document, text):
+    return next(p for p in document.paragraphs if p.text == text)
+
+
+def _retext(paragraph, text):
+    paragraph.runs[0].text = text
+    for run in paragraph.runs[1:]:
+        run.text = ""
+
+
+def test_a_chapter_in_arabic_numerals(rendered_examples, tmp_path):
+    rules = _edited(rendered_examples, "quyet_dinh_quy_che", tmp_path,
+                    lambda d: _retext(_body(d, "Chương II"), "Chương 2"))
+    assert rules == {"chapter.numeral"}
+
+
+def test_a_chapter_line_not_bold(rendered_examples, tmp_path):
+    def edit(document):
+        for run in _body(document, "Chương III").runs:
+            run.bold = False
+    assert _edited(rendered_examples, "quyet_dinh_quy_che", tmp_path, edit) == {"chapter.bold"}
+
+
+def test_a_chapter_title_not_in_capitals(rendered_examples, tmp_path):
+    rules = _edited(rendered_examples, "quyet_dinh_quy_che", tmp_path,
+                    lambda d: _retext(_body(d, "QUY ĐỊNH CHUNG"), "Quy định chung"))
+    assert rules == {"chapter.title"}
+
+
+def test_a_chapter_line_not_centred(rendered_examples, tmp_path):
+    def edit(document):
+        _body(document, "Chương I").alignment = 0  # left
+    assert _edited(rendered_examples, "quyet_dinh_quy_che", tmp_path, edit) == {"chapter.alignment"}
+
+
+def test_an_article_of_the_attached_regulation_numbered_again_from_1(rendered_examples, tmp_path):
+    """Articles run on across chapters: Điều 3 under Chương II is not Điều 1."""
+    def edit(document):
+        for run in _body(document, "Điều 3. Trách nhiệm của Giám đốc Sở").runs:
+            run.text = run.text.replace("Điều 3.", "Điều 1.")
+    assert _edited(rendered_examples, "quyet_dinh_quy_che", tmp_path, edit) == {"numbering.jump"}
+
+
+def test_an_article_label_of_the_attached_regulation_not_bold(rendered_examples, tmp_path):
+    def edit(document):
+        for run in _body(document, "Điều 2. Nguyên tắc làm việc").runs:
+            run.bold = False
+    assert _edited(rendered_examples, "quyet_dinh_quy_che", tmp_path, edit) == {"article.bold"}
+
+
+def test_a_resolution_signed_without_tm(rendered_examples, tmp_path):
+    def edit(document):
+        cell = document.tables[-1].rows[0].cells[1]
+        _retext(next(p for p in cell.paragraphs if p.text == "TM. HỘI ĐỒNG"), "KT. HỘI ĐỒNG")
+    assert _edited(rendered_examples, "nghi_quyet", tmp_path, edit) == {"authority.collective"}
+
+
+def test_the_resolution_heading_must_be_bold(rendered_examples, tmp_path):
+    def edit(document):
+        for run in _body(document, "QUYẾT NGHỊ:").runs:
+            run.bold = False
+    assert _edited(rendered_examples, "nghi_quyet", tmp_path, edit) == {"decision_heading.bold"}
