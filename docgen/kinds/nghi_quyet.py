@@ -12,12 +12,11 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from .. import markup
 from ..agency import Signer
 from ..datafile import TextList
 from .base import Document, Kind, SignedData, body_blocks, common_context
 from .bien_ban import resolve_issuer
-from .quyet_dinh import _articles, decision_blocks
+from .quyet_dinh import _articles, _has_articles, decision_blocks
 
 
 class ResolutionData(SignedData):
@@ -28,17 +27,11 @@ class ResolutionData(SignedData):
                            examples=["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
     bases: TextList = Field(min_length=1, title="Căn cứ", description="a list, or a text with one basis a line")
     proposal: str = Field("", title="Theo đề nghị của", examples=["Thường trực Hội đồng"])
-    articles: str | list[str] = Field(title="Các điều",
+    articles: str = Field(title="Các điều",
                                       description="markup (articles): ## | text for each article; or a list, one article an item")
 
-    _normalise_articles = field_validator("articles", mode="before")(lambda cls, value: _articles(value))
-
-    @field_validator("articles")
-    @classmethod
-    def _has_articles(cls, value: str) -> str:
-        if not any(block.style == "article" for block in markup.parse_articles(value)):
-            raise ValueError("no article: write each as '## | text' (Điều 1. text), or give a list, one article an item")
-        return value
+    _articles_in = field_validator("articles", mode="before")(classmethod(lambda cls, value: _articles(value)))
+    _articles_out = field_validator("articles")(classmethod(lambda cls, value: _has_articles(value)))
 
     @model_validator(mode="after")
     def _on_behalf(self) -> "ResolutionData":

@@ -16,12 +16,9 @@ from pydantic import Field, field_validator
 from .. import markup
 from ..agency import Strict
 from ..datafile import TextList
-from ..vietnamese import upper
+from ..vietnamese import fold, upper
 from .base import Document, Kind, SignedData, bases, body_blocks, common_context, paragraph, signature_context
 from .nominees import annex_note
-
-Articles = str | list[str]
-
 
 class AttachedDocument(Strict):
     type: Literal["Quy chế", "Quy định"] = Field(title="Tên loại văn bản kèm theo", examples=["Quy chế"])
@@ -33,7 +30,6 @@ class AttachedDocument(Strict):
     @field_validator("type", mode="before")
     @classmethod
     def _type(cls, value: Any) -> Any:
-        from ..vietnamese import fold
         names = {"quy che": "Quy chế", "qc": "Quy chế", "quy dinh": "Quy định", "qyd": "Quy định"}
         return names.get(fold(" ".join(value.split())), value) if isinstance(value, str) else value
 
@@ -46,7 +42,14 @@ class AttachedDocument(Strict):
 
 
 def _articles(value: Any) -> Any:
-    return markup.articles_source(value) if isinstance(value, list) else value
+    """Articles given as a list become the articles markup (one `## | ` article an item)."""
+    return markup.articles_source(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
+
+
+def _has_articles(value: str) -> str:
+    if not any(block.style == "article" for block in markup.parse_articles(value)):
+        raise ValueError("no article: write each as '## | text' (Điều 1. text), or give a list, one article an item")
+    return value
 
 
 class DecisionData(SignedData):
@@ -58,19 +61,13 @@ class DecisionData(SignedData):
     bases: TextList = Field(min_length=1, title="Căn cứ", description="a list, or a text with one basis a line",
                             examples=[["Căn cứ Luật Viên chức ngày 15 tháng 11 năm 2010"]])
     proposal: str = Field("", title="Theo đề nghị của", examples=["Trưởng phòng Tổ chức cán bộ"])
-    articles: Articles = Field(title="Các điều",
+    articles: str = Field(title="Các điều",
                                description="markup (articles): ## | text for each article; or a list, one article an item")
     attachment: AttachedDocument | None = Field(None, title="Văn bản ban hành kèm theo",
                                                 description="a Quy chế or Quy định issued by Điều 1 (form 1.3)")
 
-    _normalise_articles = field_validator("articles", mode="before")(lambda cls, value: _articles(value))
-
-    @field_validator("articles")
-    @classmethod
-    def _has_articles(cls, value: str) -> str:
-        if not any(block.style == "article" for block in markup.parse_articles(value)):
-            raise ValueError("no article: write each as '## | text' (Điều 1. text), or give a list, one article an item")
-        return value
+    _articles_in = field_validator("articles", mode="before")(classmethod(lambda cls, value: _articles(value)))
+    _articles_out = field_validator("articles")(classmethod(lambda cls, value: _has_articles(value)))
 
 
 def decision_blocks(authority: str, basis_lines: list[str], proposal: str, heading: str,
