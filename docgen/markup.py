@@ -30,9 +30,12 @@ from typing import Literal
 
 from .vietnamese import roman, upper
 
-# Parsed from markup: h1-h3, p, item, subitem. Built by kinds: basis (italic legal bases),
-# article (`Điều N.`), center (bold centred lines such as `QUYẾT ĐỊNH:`).
-BlockStyle = Literal["h1", "h2", "h3", "p", "item", "subitem", "basis", "article", "center"]
+# Parsed from markup: h1-h3, p, item, subitem; in articles markup also chapter (`Chương I` and its
+# title) and article_title (`Điều 1. Phạm vi điều chỉnh`), both kept with what follows them. Built by
+# kinds: basis (italic legal bases), article (`Điều N.` run into its text), center (bold centred
+# lines such as `QUYẾT ĐỊNH:`).
+BlockStyle = Literal["h1", "h2", "h3", "p", "item", "subitem", "basis", "article", "center", "chapter",
+                     "article_title"]
 Level3 = Literal["letter", "decimal"]
 
 LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese alphabet order used for points: a) b) c) d) đ) e)
@@ -178,16 +181,16 @@ def _legal_heading(blocks: list[Block], level: int, number: str, title: str) -> 
     label, bar, run_in = title.partition("| ")
     run = bool(bar) and (not label or label.endswith(" "))
     if level == 1:
-        blocks.append(Block("center", number, (Span(number),)))
+        blocks.append(Block("chapter", number, (Span(number),)))
         if title:
-            blocks.append(Block("center", "", tuple(parse_inline(upper(title)))))
+            blocks.append(Block("chapter", "", tuple(parse_inline(upper(title)))))
         return
     if level == 2:
         if run:
             lead = f"{number} {label.strip()} " if label.strip() else f"{number} "
             blocks.append(Block("article", number, (Span(lead, bold=True), *parse_inline(run_in.strip()))))
         else:
-            blocks.append(Block("article", number, tuple(parse_inline(f"{number} {title}", bold=True))))
+            blocks.append(Block("article_title", number, tuple(parse_inline(f"{number} {title}", bold=True))))
         return
     text = f"{label.strip()} {run_in.strip()}".strip() if run else title
     blocks.append(Block("p", number, (Span(f"{number} "), *parse_inline(text))))

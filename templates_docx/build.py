@@ -134,6 +134,10 @@ def _define_styles(doc: Document) -> None:
     _paragraph_style(doc, "ND30 Basis", **body, italic=True)
     _paragraph_style(doc, "ND30 Article", **body)
     _paragraph_style(doc, "ND30 Center", size=size["body"], bold=True, align=CENTER, before=6, after=6)
+    # Decree 30, Appendix I, part II: `Chương I` and its title centred bold; an article's title bold;
+    # neither left alone at the foot of a page.
+    _paragraph_style(doc, "ND30 Chapter", size=size["body"], bold=True, align=CENTER, before=6, after=3, keep_next=True)
+    _paragraph_style(doc, "ND30 Article Title", **body, bold=True, keep_next=True)
 
     _paragraph_style(doc, "ND30 Parent Agency", size=size["parent_agency"], align=CENTER)
     _paragraph_style(doc, "ND30 Agency", size=size["agency"], bold=True, align=CENTER)
@@ -410,11 +414,15 @@ BODY_STYLES = {
 }
 
 
-def body_loop(doc, var: str = "body") -> None:
+# Blocks of the articles markup (chapters, article titles), in the templates of the kinds that use it.
+ARTICLE_STYLES = {"chapter": "ND30 Chapter", "article_title": "ND30 Article Title"}
+
+
+def body_loop(doc, var: str = "body", styles: dict[str, str] = BODY_STYLES) -> None:
     """The content: one template paragraph per block style, so each is a Word style."""
     control(doc, f"{{%p for b in {var} %}}")
     first = True
-    for style_key, style in BODY_STYLES.items():
+    for style_key, style in styles.items():
         control(doc, f"{{%p {'if' if first else 'elif'} b.style == '{style_key}' %}}")
         para(doc, style, "{{r b.rich }}")
         first = False
@@ -525,7 +533,7 @@ def attached_document(doc) -> None:
     for_each(doc, "attachment.subject_lines", "ND30 Subject")
     para(doc, "ND30 Annex Note", "{{ attachment.note }}")
     para(doc, "ND30 Rule")
-    body_loop(doc, "attachment.body")
+    body_loop(doc, "attachment.body", BODY_STYLES | ARTICLE_STYLES)
     para(doc, "Normal")
     table = layout_table(doc, SIGNATURE_COLUMNS)
     right = table.rows[0].cells[1]
@@ -550,8 +558,8 @@ def recognition_table(var: str, what: str):
     return part
 
 
-def loop(var: str):
-    return lambda doc: body_loop(doc, var)
+def loop(var: str, styles: dict[str, str] = BODY_STYLES):
+    return lambda doc: body_loop(doc, var, styles)
 
 
 def checklist_table(doc) -> None:
@@ -582,8 +590,9 @@ KINDS = {
                            recognition_table("awards", "HÌNH THỨC KHEN THƯỞNG"), two_signatures_block],
     "quyet_dinh_khen_thuong": [header_block, title_block, body_loop, signature_block, nominees_annex],
     "van_ban": [header_block, title_block, body_loop, signature_block],
-    "quyet_dinh": [header_block, title_block, body_loop, signature_block, attached_document],
-    "nghi_quyet": [header_block, title_block, body_loop, signature_block],
+    "quyet_dinh": [header_block, title_block, loop("body", BODY_STYLES | ARTICLE_STYLES), signature_block,
+                   attached_document],
+    "nghi_quyet": [header_block, title_block, loop("body", BODY_STYLES | ARTICLE_STYLES), signature_block],
     "danh_muc_ho_so": [lambda doc: header_block(doc, numbered=False), title_block, body_loop, checklist_table,
                        loop("body_after"), preparer_block],
 }

@@ -242,3 +242,13 @@ def test_the_resolution_heading_must_be_bold(rendered_examples, tmp_path):
         for run in _body(document, "QUYẾT NGHỊ:").runs:
             run.bold = False
     assert _edited(rendered_examples, "nghi_quyet", tmp_path, edit) == {"decision_heading.bold"}
+
+
+def test_chapters_and_article_titles_stay_with_what_follows(rendered_examples):
+    """A `Chương` line, its title or an article's title is never left alone at the foot of a page."""
+    document = docx.Document(rendered_examples["quyet_dinh_quy_che"])
+    for text in ("Chương II", "TRÁCH NHIỆM VÀ PHẠM VI GIẢI QUYẾT CÔNG VIỆC", "Điều 5. Tổ chức thực hiện"):
+        paragraph = _body(document, text)
+        assert paragraph.style.paragraph_format.keep_with_next, text
+        assert paragraph.style.font.bold, text
+    assert _body(document, "Chương II").style.paragraph_format.alignment == 1  # centred

@@ -36,7 +36,7 @@ class AttachedDocument(Strict):
     @field_validator("body")
     @classmethod
     def _has_articles(cls, value: str) -> str:
-        if not any(block.style == "article" for block in markup.parse_articles(value)):
+        if not any(block.style in ("article", "article_title") for block in markup.parse_articles(value)):
             raise ValueError("the attached document has no article: write each as '## Title' (Điều 1. Title)")
         return value
 
@@ -47,7 +47,7 @@ def _articles(value: Any) -> Any:
 
 
 def _has_articles(value: str) -> str:
-    if not any(block.style == "article" for block in markup.parse_articles(value)):
+    if not any(block.style in ("article", "article_title") for block in markup.parse_articles(value)):
         raise ValueError("no article: write each as '## | text' (Điều 1. text), or give a list, one article an item")
     return value
 
