@@ -32,7 +32,7 @@ class NumberRegister:
             return self.settings.secret
         if doc.issuer_code != doc.agency.code:
             return doc.issuer_code
-        for key in (doc.kind.name, doc.kind.type_code):
+        for key in (doc.kind.name, doc.type_code):
             if key and key in self.settings.by_type:
                 return self.settings.by_type[key]
         return self.settings.default

@@ -22,18 +22,24 @@ def list_kinds() -> list[dict[str, Any]]:
 
 def describe_kind(name: str) -> dict[str, Any]:
     kind = get_kind(name)
-    symbol = symbol_for(kind.type_code, "HĐTĐKT" if kind.resolve_issuer else "SGDĐT", "VP") if kind.numbered else None
-    example = EXAMPLES_DIR / f"{kind.name}.yaml"
+    symbol = symbol_for(kind.type_code or ("TB" if kind.type_of else None),
+                        "HĐTĐKT" if kind.resolve_issuer else "SGDĐT", "VP") if kind.numbered else None
+    example = next((path for name, path in example_files() if name == kind.name), None)
     fields = _fields(kind.model)
+    notes = [f["description"] for f in fields]
     return {
         "name": kind.name,
         "label": kind.label,
         "type_code": kind.type_code,
         "description": kind.description,
-        "symbol_example": number_symbol(5, symbol) if symbol else "no number (an annex)",
+        "symbol_example": (number_symbol(5, symbol) + (" (the code of the type named by `type`)" if kind.type_of else "")
+                           if symbol else "no number (an annex)"),
         "fields": fields,
-        "markup": markup.SUMMARY if any(f["description"].startswith("markup") for f in fields) else None,
-        "example_file": str(example) if example.is_file() else None,
+        "markup": "\n\n".join(summary for uses, summary in (
+            (lambda note: note.startswith("markup") and not note.startswith("markup (articles)"), markup.SUMMARY),
+            (lambda note: note.startswith("markup (articles)"), markup.ARTICLES_SUMMARY))
+            if any(uses(note) for note in notes)) or None,
+        "example_file": str(example) if example else None,
     }
 
 

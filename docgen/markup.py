@@ -30,9 +30,12 @@ from typing import Literal
 
 from .vietnamese import roman, upper
 
-# Parsed from markup: h1-h3, p, item, subitem. Built by kinds: basis (italic legal bases),
-# article (`Điều N.`), center (bold centred lines such as `QUYẾT ĐỊNH:`).
-BlockStyle = Literal["h1", "h2", "h3", "p", "item", "subitem", "basis", "article", "center"]
+# Parsed from markup: h1-h3, p, item, subitem; in articles markup also chapter (`Chương I` and its
+# title) and article_title (`Điều 1. Phạm vi điều chỉnh`), both kept with what follows them. Built by
+# kinds: basis (italic legal bases), article (`Điều N.` run into its text), center (bold centred
+# lines such as `QUYẾT ĐỊNH:`).
+BlockStyle = Literal["h1", "h2", "h3", "p", "item", "subitem", "basis", "article", "center", "chapter",
+                     "article_title"]
 Level3 = Literal["letter", "decimal"]
 
 LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese alphabet order used for points: a) b) c) d) đ) e)
@@ -56,6 +59,18 @@ class Block:
         """The block as it reads in the document, number and marker included."""
         return "".join(s.text for s in self.spans)
 
+
+# What `docgen kinds KIND` tells about the fields written in markup as articles (decisions,
+# resolutions, an attached regulation).
+ARTICLES_SUMMARY = """Fields marked "markup (articles)" are written as lines; numbers are never typed:
+  # Quy định chung        -> Chương I / QUY ĐỊNH CHUNG (a chapter, in an attached regulation)
+  ## Phạm vi điều chỉnh   -> Điều 1. Phạm vi điều chỉnh (an article and its title, bold)
+  ## | Bổ nhiệm ông ...   -> Điều 1. Bổ nhiệm ông ... (the label bold, the text after | as typed)
+  ### ...                 -> 1. ... (a clause: restarts in each article)
+  #### ...                -> a) ... (a point: restarts in each clause)
+  - an item / + a sub-item, **bold**, *italic*, paragraphs as in the other markup.
+  Articles run Điều 1, Điều 2, ... through the whole text, across chapters (Decree 30, Appendix I).
+  A list instead of a text: one article per item (`## | ` is added)."""
 
 # What `docgen kinds KIND` tells about the fields written in markup.
 SUMMARY = """Fields marked "markup" are written as lines:
@@ -100,6 +115,8 @@ def parse_inline(text: str, *, bold: bool = False, italic: bool = False) -> list
 
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
+_LEGAL_HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
+_TYPED_LEGAL_NUMBER = re.compile(r"^(?:Chương\s+[IVXLC\d]+\.?|Điều\s+\d+\.?|\d+\.|[a-zđ]\))\s*")
 _ITEM = re.compile(r"^([-+])\s+(.*)$")
 # Numbers a clerk may have typed out of habit; the structure numbers headings itself.
 _TYPED_NUMBER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))\s*")
@@ -124,9 +141,64 @@ class _Counter:
         return f"{LETTERS[(n3 - 1) % len(LETTERS)]})"
 
 
-def parse(source: str, *, level3: Level3 = "letter") -> list[Block]:
+class _LegalCounter:
+    """Chương I, II (roman); Điều 1, 2 through the whole text; clauses 1., 2. in an article;
+    points a), b) in a clause (Decree 30, Appendix I, part II: chương, điều, khoản, điểm)."""
+
+    def __init__(self) -> None:
+        self.chapter = self.article = self.clause = self.point = 0
+
+    def next(self, level: int) -> str:
+        if level == 1:
+            self.chapter += 1
+            return f"Chương {roman(self.chapter)}"
+        if level == 2:
+            self.article += 1
+            self.clause = self.point = 0
+            return f"Điều {self.article}."
+        if level == 3:
+            self.clause += 1
+            self.point = 0
+            return f"{self.clause}."
+        self.point += 1
+        return f"{LETTERS[(self.point - 1) % len(LETTERS)]})"
+
+
+def articles_source(value: str | list[str]) -> str:
+    """Articles given as a list (one article an item) as the articles markup."""
+    if isinstance(value, str):
+        return value
+    return "\n\n".join("## | " + item.strip() for item in value if item.strip())
+
+
+def parse_articles(source: str) -> list[Block]:
+    """Articles markup (ARTICLES_SUMMARY) into blocks: chapters as two centred bold lines
+    (`Chương I` in lower case, its title in capitals), articles with their label bold."""
+    return parse(source, legal=True)
+
+
+def _legal_heading(blocks: list[Block], level: int, number: str, title: str) -> None:
+    label, bar, run_in = title.partition("| ")
+    run = bool(bar) and (not label or label.endswith(" "))
+    if level == 1:
+        blocks.append(Block("chapter", number, (Span(number),)))
+        if title:
+            blocks.append(Block("chapter", "", tuple(parse_inline(upper(title)))))
+        return
+    if level == 2:
+        if run:
+            lead = f"{number} {label.strip()} " if label.strip() else f"{number} "
+            blocks.append(Block("article", number, (Span(lead, bold=True), *parse_inline(run_in.strip()))))
+        else:
+            blocks.append(Block("article_title", number, tuple(parse_inline(f"{number} {title}", bold=True))))
+        return
+    text = f"{label.strip()} {run_in.strip()}".strip() if run else title
+    blocks.append(Block("p", number, (Span(f"{number} "), *parse_inline(text))))
+
+
+def parse(source: str, *, level3: Level3 = "letter", legal: bool = False) -> list[Block]:
     """Turn markup into blocks with their computed numbers."""
-    counter = _Counter(level3)
+    counter: _Counter | _LegalCounter = _LegalCounter() if legal else _Counter(level3)
     blocks: list[Block] = []
     pending: tuple[str, list[str]] | None = None  # (style, lines) of the open paragraph/item
 
@@ -145,7 +217,13 @@ def parse(source: str, *, level3: Level3 = "letter") -> list[Block]:
         if not line:
             close()
             continue
-        heading = _HEADING.match(line)
+        heading = (_LEGAL_HEADING if legal else _HEADING).match(line)
+        if heading and legal:
+            close()
+            level = len(heading.group(1))
+            title = _TYPED_LEGAL_NUMBER.sub("", heading.group(2).strip(), count=1)
+            _legal_heading(blocks, level, counter.next(level), title)
+            continue
         if heading:
             close()
             level = len(heading.group(1))

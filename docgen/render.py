@@ -161,6 +161,8 @@ def size_rules(body: etree._Element) -> None:
     for p in _RULE_PARAGRAPHS(body):
         lines = []
         prev = p.getprevious()
+        while prev is not None and _style(prev) == "ND30AnnexNote":
+            prev = prev.getprevious()  # the rule under an attached document's `(Kèm theo ...)` sizes to its subject
         while prev is not None and prev.tag == f"{_W}p" and _style(prev) in RULED_PARTS:
             lines.append(prev)
             if RULED_PARTS[_style(prev)] != "subject":

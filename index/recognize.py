@@ -292,4 +292,6 @@ def _kind(found: Recognized) -> str:
             if kind.name == "quyet_dinh_khen_thuong" and not re.search(r"khen thuong|\btang\b", fold(found.subject)):
                 return "quyet_dinh"
             return kind.name
+    if folded in TYPE_NAMES:
+        return "van_ban"  # a type with no kind of its own: the form of every typed document
     return re.sub(r"\W+", "_", folded).strip("_")

@@ -18,7 +18,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
@@ -134,6 +134,10 @@ def _define_styles(doc: Document) -> None:
     _paragraph_style(doc, "ND30 Basis", **body, italic=True)
     _paragraph_style(doc, "ND30 Article", **body)
     _paragraph_style(doc, "ND30 Center", size=size["body"], bold=True, align=CENTER, before=6, after=6)
+    # Decree 30, Appendix I, part II: `Chương I` and its title centred bold; an article's title bold;
+    # neither left alone at the foot of a page.
+    _paragraph_style(doc, "ND30 Chapter", size=size["body"], bold=True, align=CENTER, before=6, after=3, keep_next=True)
+    _paragraph_style(doc, "ND30 Article Title", **body, bold=True, keep_next=True)
 
     _paragraph_style(doc, "ND30 Parent Agency", size=size["parent_agency"], align=CENTER)
     _paragraph_style(doc, "ND30 Agency", size=size["agency"], bold=True, align=CENTER)
@@ -410,11 +414,15 @@ BODY_STYLES = {
 }
 
 
-def body_loop(doc, var: str = "body") -> None:
+# Blocks of the articles markup (chapters, article titles), in the templates of the kinds that use it.
+ARTICLE_STYLES = {"chapter": "ND30 Chapter", "article_title": "ND30 Article Title"}
+
+
+def body_loop(doc, var: str = "body", styles: dict[str, str] = BODY_STYLES) -> None:
     """The content: one template paragraph per block style, so each is a Word style."""
     control(doc, f"{{%p for b in {var} %}}")
     first = True
-    for style_key, style in BODY_STYLES.items():
+    for style_key, style in styles.items():
         control(doc, f"{{%p {'if' if first else 'elif'} b.style == '{style_key}' %}}")
         para(doc, style, "{{r b.rich }}")
         first = False
@@ -507,6 +515,33 @@ def nominees_annex(doc) -> None:
 
 # --- the kinds -------------------------------------------------------------------------
 
+def attached_document(doc) -> None:
+    """Decree 30, Appendix III, form 1.3: the document a decision issues, on a new page: the
+    agency and the national title (no number, no date), type name, subject, `(Kèm theo ...)`,
+    a rule, the chapters and articles, and the signature on the right (no Nơi nhận)."""
+    control(doc, "{%p if attachment %}")
+    para(doc, "Normal").add_run().add_break(WD_BREAK.PAGE)
+    table = layout_table(doc, HEADER_COLUMNS)
+    left, right = table.rows[0].cells
+    only_if(left, "parent_agency", "ND30 Parent Agency", "{{ parent_agency }}")
+    para(left, "ND30 Agency", "{{ agency_name }}")
+    para(left, "ND30 Rule")
+    para(right, "ND30 National Title", NATIONAL_TITLE)
+    para(right, "ND30 Motto", MOTTO)
+    para(right, "ND30 Rule")
+    para(doc, "ND30 Type Name", "{{ attachment.type_name }}")
+    for_each(doc, "attachment.subject_lines", "ND30 Subject")
+    para(doc, "ND30 Annex Note", "{{ attachment.note }}")
+    para(doc, "ND30 Rule")
+    body_loop(doc, "attachment.body", BODY_STYLES | ARTICLE_STYLES)
+    para(doc, "Normal")
+    table = layout_table(doc, SIGNATURE_COLUMNS)
+    right = table.rows[0].cells[1]
+    for_each(right, "attachment.signature.lines", "ND30 Authority")
+    para(right, "ND30 Signer", "{{ attachment.signature.name }}")
+    control(doc, "{%p endif %}")
+
+
 def votes_table(doc) -> None:
     data_table(doc, ["STT", "TÊN TẬP THỂ, CÁ NHÂN", "ĐƠN VỊ", "SỐ PHIẾU ĐỒNG Ý", "TỶ LỆ (%)"],
                ["{{ r.no }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.votes }}", "{{ r.percent }}"],
@@ -523,8 +558,8 @@ def recognition_table(var: str, what: str):
     return part
 
 
-def loop(var: str):
-    return lambda doc: body_loop(doc, var)
+def loop(var: str, styles: dict[str, str] = BODY_STYLES):
+    return lambda doc: body_loop(doc, var, styles)
 
 
 def checklist_table(doc) -> None:
@@ -554,6 +589,10 @@ KINDS = {
                            recognition_table("titles", "DANH HIỆU THI ĐUA"), loop("body_mid"),
                            recognition_table("awards", "HÌNH THỨC KHEN THƯỞNG"), two_signatures_block],
     "quyet_dinh_khen_thuong": [header_block, title_block, body_loop, signature_block, nominees_annex],
+    "van_ban": [header_block, title_block, body_loop, signature_block],
+    "quyet_dinh": [header_block, title_block, loop("body", BODY_STYLES | ARTICLE_STYLES), signature_block,
+                   attached_document],
+    "nghi_quyet": [header_block, title_block, loop("body", BODY_STYLES | ARTICLE_STYLES), signature_block],
     "danh_muc_ho_so": [lambda doc: header_block(doc, numbered=False), title_block, body_loop, checklist_table,
                        loop("body_after"), preparer_block],
 }

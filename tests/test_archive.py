@@ -133,7 +133,7 @@ def test_a_bad_register_setting_stops_init_and_names_the_field(tmp_path):
      "'subject' (Trích yếu nội dung)"),
     ("unknown signer", "ke_hoach", {**DATA, "signer": "ai_do"}, "2025-01-05", "no signer 'ai_do'"),
     ("annex", "bao_cao_thanh_tich", EXAMPLES / "bao_cao_thanh_tich.yaml", "2025-01-05", "has no number"),
-    ("unknown kind", "nghi_quyet", DATA, "2025-01-05", "unknown document kind"),
+    ("unknown kind", "sac_lenh", DATA, "2025-01-05", "unknown document kind"),
     ("future date", "ke_hoach", DATA, (dt.date.today() + dt.timedelta(days=1)).isoformat(), "in the future"),
     ("backdated", "ke_hoach", DATA, "2025-01-04", "earlier than 01/KH-SGD&ĐT of 05/01/2025"),
 ])

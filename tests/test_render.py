@@ -329,7 +329,7 @@ def test_bad_data_names_the_file_and_field(tmp_path, change, expected):
 
 def test_unknown_kind_lists_the_known_ones():
     with pytest.raises(docgen.DocgenError, match="ke_hoach"):
-        docgen.render("nghi_quyet", PLAN)
+        docgen.render("sac_lenh", PLAN)
 
 
 def test_award_decision_articles_counts_and_bonus(rendered_examples):

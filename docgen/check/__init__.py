@@ -15,6 +15,7 @@ from typing import Iterable
 
 from .anatomy import _Anatomy
 from .annexes import _check_annexes
+from .articles import _check_articles
 from .content import _check_content
 from .findings import Finding, _Report
 from .fonts import _check_fonts
@@ -39,6 +40,7 @@ def check_document(path: str | Path | bytes) -> list[Finding]:
     _check_content(anatomy, report)
     _check_numbering(anatomy, report)
     _check_annexes(anatomy, report)
+    _check_articles(anatomy, report)
     return report.findings()
 
 

@@ -62,7 +62,7 @@ class _Anatomy:
         anatomy.circulation = [l for l in flow if _is_circulation(l)]
         after_header = anatomy._find_header()
         content_start = anatomy._find_title_block(after_header)
-        content_end, appendix_start = anatomy._find_signature(content_start)
+        content_end, appendix_start = anatomy._find_signature(content_start, anatomy._attached_start(content_start))
         anatomy._split_content(content_start, content_end, appendix_start)
         return anatomy
 
@@ -213,9 +213,17 @@ class _Anatomy:
 
     # -- Nơi nhận and signatures
 
-    def _find_signature(self, start: int) -> tuple[int, int]:
-        """(end of the content, start of the appendix) as flow indexes."""
-        flow = self.flow
+    def _attached_start(self, start: int) -> int:
+        """Where a document issued with this one begins (Decree 30, Appendix III, form 1.3: a Quy chế
+        after its decision, under a national title of its own); the end of the flow if none does."""
+        return next((i for i in range(start, len(self.flow))
+                     if self.flow[i] is not self.national_title and NATIONAL_TITLE_RE.fullmatch(self.flow[i].folded)),
+                    len(self.flow))
+
+    def _find_signature(self, start: int, stop: int) -> tuple[int, int]:
+        """(end of the content, start of the appendix) as flow indexes; the signature is looked for
+        before `stop`, where an attached document begins (it is part of the appendix)."""
+        flow = self.flow[:stop]
         label_index = next((i for i in range(start, len(flow)) if flow[i].folded.startswith("noi nhan")), None)
         blocks: list[list[int]] = []
         if label_index is not None:
@@ -227,7 +235,7 @@ class _Anatomy:
                 block = self._block_at(i)
                 taken.update(block)
                 blocks.append(block)
-        blocks += self._unprefixed_blocks(start, taken)
+        blocks += self._unprefixed_blocks(start, taken, stop)
         for block in blocks:
             lines = [flow[i] for i in block if flow[i].text.strip()]
             self.signatures.append(_split_signature(lines))
@@ -241,7 +249,7 @@ class _Anatomy:
         table_lines = [i for table in self.signature_tables for i in self.by_table[id(table)]]
         return min(used + table_lines), max(used + table_lines) + 1
 
-    def _unprefixed_blocks(self, start: int, taken: set[int]) -> list[list[int]]:
+    def _unprefixed_blocks(self, start: int, taken: set[int], stop: int) -> list[list[int]]:
         """Columns of a borderless table after the content holding capitals, then a name last
         (`NGƯỜI BÁO CÁO` / `(Ký, ghi rõ họ tên)` / `Nông Thị Thu Hằng`); the names may sit in
         a row of their own so that they line up."""
@@ -252,7 +260,7 @@ class _Anatomy:
             cells: dict[int, list[int]] = {}
             for i in self.by_table.get(id(table), []):
                 line = self.flow[i]
-                if i >= start and i not in taken and not line.para.in_bordered_cell:
+                if start <= i < stop and i not in taken and not line.para.in_bordered_cell:
                     cells.setdefault(line.para.column, []).append(i)
             found = [b for b in cells.values() if _is_signature_cell([self.flow[i] for i in b])]
             if found:
@@ -316,7 +324,8 @@ class _Anatomy:
 
     @property
     def is_decision(self) -> bool:
-        return self.type_name is not None and self.type_name.folded == fold("Quyết định")
+        """A decision or a resolution: bases, the `QUYẾT ĐỊNH:` / `QUYẾT NGHỊ:` line, articles."""
+        return self.type_name is not None and self.type_name.folded in (fold("Quyết định"), fold("Nghị quyết"))
 
 
 def _boldness(line: _Line) -> bool:

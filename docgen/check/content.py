@@ -96,7 +96,7 @@ def _check_line_spacing(para: _Para, where: str, report: _Report) -> None:
 
 def _check_decision(a: _Anatomy, paras: list[_Para], report: _Report) -> None:
     lines = [para.lines[0] for para in paras]
-    heading = next((l for l in lines if l.folded.rstrip() in ("quyet dinh:", "quyet dinh :")), None)
+    heading = next((l for l in lines if l.folded.rstrip() in ("quyet dinh:", "quyet dinh :", "quyet nghi:", "quyet nghi :")), None)
     if heading is not None:
         if not all(look.bold for look in heading.looks()):
             report.add("decision_heading.bold", heading.where(), "not bold", "bold")
@@ -125,7 +125,7 @@ def _check_bases(lines: list[_Line], report: _Report) -> None:
         allowed = (".",) if last else ((";", ".") if is_basis and not lines[i + 1].folded.startswith("can cu") else (";",))
         if not text.endswith(allowed):
             report.add("basis.punctuation", line.where(), f'ends "{text[-1:]}"',
-                       'each basis ends ";", the last line before "QUYẾT ĐỊNH:" ends "."')
+                       'each basis ends ";", the last line before "QUYẾT ĐỊNH:" (or "QUYẾT NGHỊ:") ends "."')
 
 
 def _span_bold(line: _Line, length: int) -> bool:

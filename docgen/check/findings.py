@@ -29,6 +29,7 @@ _OTHER_LABELS = {
     "basis": "Căn cứ ban hành",
     "decision_heading": "Dòng QUYẾT ĐỊNH:",
     "article": "Điều",
+    "chapter": "Chương",
     "content": "Nội dung",
     "annex": "Văn bản kèm theo",
     "table": "Bảng",

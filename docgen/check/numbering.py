@@ -14,7 +14,7 @@ _VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
 _LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Levels from the top; a heading restarts every level listed after it.
 _LEVELS = (
-    ("chapter", re.compile(r"^Chương\s+([IVXLC]+)\b")),
+    ("chapter", re.compile(r"^Chương\s+([IVXLC]+|\d+)\b")),  # in Arabic numerals: chapter.numeral says so
     ("roman", re.compile(r"^([IVXLC]+)\.\s")),
     ("article", re.compile(r"^Điều\s+(\d+)\s*\.")),
     ("arabic", re.compile(r"^(\d+)\.(?!\d)\s*\S")),
@@ -47,7 +47,8 @@ def _heading(line: _Line) -> tuple[str, object, str] | None:
         if not match:
             continue
         if level in ("chapter", "roman"):
-            value = _roman_value(match.group(1))
+            number = match.group(1)
+            value = int(number) if number.isdigit() else _roman_value(number)
         elif level == "decimal":
             value = (int(match.group(1)), int(match.group(2)))
         elif level == "letter":

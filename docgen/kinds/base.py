@@ -17,7 +17,7 @@ from pydantic import Field
 from .. import markup
 from ..agency import Agency, Signer, Strict
 from ..datafile import Date, one_of
-from ..layout import CIRCULATION_NOTES, HEADER_COLUMN_CM, PARTS, SECRECY_MARKS, URGENCY_MARKS
+from ..layout import CIRCULATION_NOTES, HEADER_COLUMN_CM, PARTS, SECRECY_MARKS, TYPE_CODES, URGENCY_MARKS
 from ..metrics import break_name
 from ..vietnamese import date_line, number_symbol, symbol_for, upper
 
@@ -80,6 +80,8 @@ class Kind:
     resolve_issuer: Callable[["Document"], None] | None = None
     # Who signs a kind that has no `signer` field (the chair of a meeting), for the register.
     signed_by: Callable[["Document"], Signer] | None = None
+    # A kind whose type the data names (van_ban): the type's name as in layout.TYPE_CODES.
+    type_of: Callable[[Any], str] | None = None
 
     @property
     def template_name(self) -> str:
@@ -120,10 +122,19 @@ class Document:
         return self.data.drafting_unit
 
     @property
+    def type_name(self) -> str | None:
+        """The type name printed as the title: the kind's, or the one its data names."""
+        return upper(self.kind.type_of(self.data)) if self.kind.type_of else self.kind.type_name
+
+    @property
+    def type_code(self) -> str | None:
+        return TYPE_CODES[self.kind.type_of(self.data)] if self.kind.type_of else self.kind.type_code
+
+    @property
     def symbol(self) -> str | None:
         if not self.kind.numbered:
             return None
-        return symbol_for(self.kind.type_code, self.issuer_code, self.unit_code)
+        return symbol_for(self.type_code, self.issuer_code, self.unit_code)
 
     @property
     def number_symbol(self) -> str | None:
@@ -174,8 +185,8 @@ class Document:
         recipients = getattr(self.data, "recipients", None)
         return {
             "kind": self.kind.name,
-            "type_name": self.kind.type_name or self.kind.label,
-            "type_code": self.kind.type_code,
+            "type_name": self.type_name or self.kind.label,
+            "type_code": self.type_code,
             "number": self.number,
             "symbol": self.symbol,
             "number_symbol": self.number_symbol if self.number else None,
@@ -227,7 +238,7 @@ def common_context(doc: Document) -> dict[str, Any]:
         "marks": doc.marks(),
         "circulation": data.circulation or "",
         "date_line": date_line(doc.agency.place, doc.date),
-        "type_name": doc.kind.type_name or "",
+        "type_name": doc.type_name or "",
         "subject_lines": [line.strip() for line in doc.subject.splitlines() if line.strip()],
         "recipients": doc.recipients_lines() if isinstance(data, SignedData) else [],
         "signature": signature_context(signer) if signer else None,
