@@ -11,6 +11,9 @@ KIND_LABELS = {
     "bien_ban": "Biên bản",
     "bao_cao_thanh_tich": "Báo cáo thành tích",
     "quyet_dinh_khen_thuong": "Quyết định",
+    "van_ban": "Văn bản có tên loại",
+    "quyet_dinh": "Quyết định",
+    "nghi_quyet": "Nghị quyết",
 }
 
 
