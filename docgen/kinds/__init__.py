@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ..errors import DocgenError
 from . import bao_cao_thanh_tich, bien_ban, cong_van, ke_hoach, quyet_dinh_khen_thuong, to_trinh
+from . import cong_dien, giay_gioi_thieu, giay_moi, giay_nghi_phep
 from .base import Document, Kind
 
 # In the order a new user meets them (docgen kinds).
 KINDS: dict[str, Kind] = {
     module.KIND.name: module.KIND
-    for module in (ke_hoach, cong_van, to_trinh, bien_ban, bao_cao_thanh_tich, quyet_dinh_khen_thuong)
+    for module in (ke_hoach, cong_van, to_trinh, bien_ban, bao_cao_thanh_tich, quyet_dinh_khen_thuong,
+                   cong_dien, giay_moi, giay_gioi_thieu, giay_nghi_phep)
 }
 
 
