@@ -7,9 +7,10 @@ validity, `Giấy này có giá trị đến hết ngày ...`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from .. import markup
 from ..datafile import Date
@@ -20,17 +21,18 @@ from .person import PersonData
 VALIDITY = "Giấy này có giá trị đến hết"
 
 
-class IntroductionData(SignedData, PersonData):
+class IntroductionData(PersonData, SignedData):
     destination: str = Field(title="Được cử đến", examples=["Trường Trung học phổ thông Chuyên Cao Bằng"])
     purpose: str = Field(title="Về việc", examples=["Kiểm tra công tác chuẩn bị Kỳ thi chọn học sinh giỏi cấp tỉnh năm học 2025 - 2026"])
     valid_until: Date = Field(title="Có giá trị đến hết ngày", description="YYYY-MM-DD or dd/mm/yyyy")
 
-    @model_validator(mode="after")
-    def _valid_after_issue(self) -> "IntroductionData":
-        if self.date is not None and self.valid_until < self.date:
-            raise ValueError(f"valid_until ({self.valid_until:%d/%m/%Y}) is before the date of the paper "
-                             f"({self.date:%d/%m/%Y}): a letter of introduction is valid from its date on")
-        return self
+    @field_validator("valid_until")
+    @classmethod
+    def _not_before_issue(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        issued = info.data.get("date")
+        if issued is not None and value < issued:
+            raise ValueError(f"{value:%d/%m/%Y} is before the date of the paper {issued:%d/%m/%Y} (date)")
+        return value
 
 
 def validity_line(data: IntroductionData) -> str:

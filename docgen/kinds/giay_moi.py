@@ -7,15 +7,17 @@ those invited, then says what to attend, the time, the place, and whom to contac
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from .. import markup
 from ..datafile import Paragraphs
-from ..vietnamese import legal_date, padded
+from ..vietnamese import legal_date, padded, parse_date
 from .base import Document, Kind, SignedData, body_blocks, common_context, paragraph
 
+_START = re.compile(r"(?P<date>[\d/-]+)[ T]+(?P<hour>\d{1,2})[:h](?P<minute>\d{2})")
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
@@ -33,11 +35,27 @@ class InvitationData(SignedData):
     contact: str = Field("", title="Liên hệ", description="who to contact",
                          examples=["Đồng chí Nông Thị Hạnh, Văn phòng Sở, điện thoại 0206.3856.930"])
 
-    @model_validator(mode="after")
-    def _after_issue(self) -> "InvitationData":
-        if self.date is not None and self.start.date() < self.date:
-            raise ValueError(f"start ({self.start:%d/%m/%Y}) is before the date of the invitation ({self.date:%d/%m/%Y})")
-        return self
+    @field_validator("start", mode="before")
+    @classmethod
+    def _parse_start(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _START.fullmatch(value.strip())
+        if match is None:
+            raise ValueError(f"{value!r} is not a date and a time: write YYYY-MM-DD HH:MM or dd/mm/yyyy HH:MM "
+                             "(e.g. 2025-10-15 08:00)")
+        hour, minute = int(match.group("hour")), int(match.group("minute"))
+        if hour > 23 or minute > 59:
+            raise ValueError(f"{match.group('hour')}:{match.group('minute')} is not a time of day")
+        return dt.datetime.combine(parse_date(match.group("date")), dt.time(hour, minute))
+
+    @field_validator("start")
+    @classmethod
+    def _not_before_issue(cls, value: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        issued = info.data.get("date")
+        if issued is not None and value.date() < issued:
+            raise ValueError(f"{value:%d/%m/%Y} is before the date of the invitation {issued:%d/%m/%Y} (date)")
+        return value
 
 
 def time_line(data: InvitationData) -> str:

@@ -6,9 +6,10 @@ No subject under `GIẤY NGHỈ PHÉP` and no `Kính gửi:`: the head of the ag
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from .. import markup
 from ..datafile import Date
@@ -17,7 +18,7 @@ from .base import Document, Kind, SignedData, body_blocks, common_context, parag
 from .person import PersonData
 
 
-class LeaveData(SignedData, PersonData):
+class LeaveData(PersonData, SignedData):
     leave: str = Field("", title="Loại nghỉ", description="default 'phép năm <year of the first day>'",
                        examples=["phép năm 2025"])
     start: Date = Field(title="Nghỉ từ ngày", description="YYYY-MM-DD or dd/mm/yyyy")
@@ -29,15 +30,22 @@ class LeaveData(SignedData, PersonData):
     request_date: Date | None = Field(None, title="Ngày của đơn đề nghị nghỉ phép",
                                       description="the date of the person's request, if any")
 
-    @model_validator(mode="after")
-    def _period(self) -> "LeaveData":
-        if self.end < self.start:
-            raise ValueError(f"end ({self.end:%d/%m/%Y}) is before start ({self.start:%d/%m/%Y})")
-        span = (self.end - self.start).days + 1
-        if self.days is not None and self.days > span:
-            raise ValueError(f"days ({self.days}) is more than the {span} days from {self.start:%d/%m/%Y} "
-                             f"to {self.end:%d/%m/%Y}")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"the last day {end:%d/%m/%Y} is before the first day {start:%d/%m/%Y} (start)")
+        return end
+
+    @field_validator("days")
+    @classmethod
+    def _days_within(cls, days: int | None, info: ValidationInfo) -> int | None:
+        start, end = info.data.get("start"), info.data.get("end")
+        if days is not None and start is not None and end is not None and days > (end - start).days + 1:
+            raise ValueError(f"{days} days do not fit in the {(end - start).days + 1} days "
+                             f"from {start:%d/%m/%Y} to {end:%d/%m/%Y}")
+        return days
 
 
 def period_line(data: LeaveData) -> str:
