@@ -35,8 +35,12 @@ def test_help_lists_commands_in_the_order_a_user_meets_them():
 
 def test_kinds_lists_the_six_kinds_and_their_fields():
     result = run("kinds", "--json")
-    assert [k["name"] for k in json.loads(result.output)] == [
+    names = [k["name"] for k in json.loads(result.output)]
+    assert names[:6] == [
         "ke_hoach", "cong_van", "to_trinh", "bien_ban", "bao_cao_thanh_tich", "quyet_dinh_khen_thuong"]
+    assert {"cong_dien", "giay_moi", "giay_gioi_thieu", "giay_nghi_phep"} <= set(names)
+    introduction = run("kinds", "giay_gioi_thieu")
+    assert "Có giá trị đến hết ngày" in introduction.output and "05/GGT-SGDĐT" in introduction.output
     detail = run("kinds", "ke_hoach")
     assert detail.exit_code == 0 and "Trích yếu nội dung" in detail.output and "05/KH-SGDĐT" in detail.output
     assert run("kinds", "nghi_quyet").exit_code == 2

@@ -12,6 +12,7 @@ import sqlite3
 import pytest
 
 import archive
+from docgen.kinds import KINDS
 
 from .test_archive_cli import data_file, home, issue, run  # noqa: F401  (home is a fixture)
 from .test_index_search import seeds
@@ -79,8 +80,7 @@ def test_show_and_search_print_vietnamese_type_names(home, tmp_path):
 
 def test_set_checks_the_field_values(home):
     for setting, message in [
-        ("kind=[/x]", "--set kind=[/x]: not a document kind (kinds: ke_hoach, cong_van, to_trinh, bien_ban, "
-                      "bao_cao_thanh_tich, quyet_dinh_khen_thuong)"),
+        ("kind=[/x]", f"--set kind=[/x]: not a document kind (kinds: {', '.join(KINDS)})"),
         ("urgency=gấp", "--set urgency=gấp: expected one of KHẨN, THƯỢNG KHẨN, HỎA TỐC"),
         ("date=31/02/2017", "--set date=31/02/2017: the date 31/02/2017 does not exist: month 2 of 2017 has 28 days"),
     ]:
