@@ -95,6 +95,10 @@ def test_each_form_issues_through_the_archive_in_the_shared_register(tmp_path):
     assert [i.record.number_symbol for i in issued] == [
         "01/CĐ-SGD&ĐT", "02/GM-SGD&ĐT", "03/GGT-SGD&ĐT", "04/NP-SGD&ĐT"]
     assert issued[0].record.urgency == "HỎA TỐC"
+    # Forms 1.8 and 1.10 print no subject; the register's trích yếu is made from their data.
+    assert [i.record.subject for i in issued[2:]] == [
+        "Giới thiệu ông Nông Văn Minh đến Trường Trung học phổ thông Chuyên Cao Bằng",
+        "Cho bà Lương Thị Hà nghỉ phép năm 2025 từ 20/10/2025 đến 24/10/2025"]
     assert all(not i.warnings for i in issued)
 
 

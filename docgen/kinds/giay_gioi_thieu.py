@@ -35,6 +35,12 @@ class IntroductionData(PersonData, SignedData):
         return value
 
 
+    @property
+    def subject(self) -> str:
+        """The register's trích yếu: the form prints none (Decree 30, Appendix III, form 1.8)."""
+        return f"Giới thiệu {self.pronoun()} {self.person} đến {self.destination.rstrip('.')}"
+
+
 def validity_line(data: IntroductionData) -> str:
     return f"{VALIDITY} {legal_date(data.valid_until)}."
 

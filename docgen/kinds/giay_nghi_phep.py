@@ -48,11 +48,20 @@ class LeaveData(PersonData, SignedData):
         return days
 
 
+    @property
+    def subject(self) -> str:
+        """The register's trích yếu: the form prints none (Decree 30, Appendix III, form 1.10)."""
+        return f"Cho {self.pronoun()} {self.person} nghỉ {leave_name(self)} từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y}"
+
+
+def leave_name(data: LeaveData) -> str:
+    return data.leave.strip() or f"phép năm {data.start.year}"
+
+
 def period_line(data: LeaveData) -> str:
     """`Nghỉ phép năm 2025 trong thời gian: 05 ngày, kể từ ngày ... đến hết ngày ...` (form 1.10)."""
-    leave = data.leave.strip() or f"phép năm {data.start.year}"
     during = f" trong thời gian: {padded(data.days)} ngày," if data.days else ""
-    return f"Nghỉ {leave}{during} kể từ {legal_date(data.start)} đến hết {legal_date(data.end)}."
+    return f"Nghỉ {leave_name(data)}{during} kể từ {legal_date(data.start)} đến hết {legal_date(data.end)}."
 
 
 def context(doc: Document) -> dict[str, Any]:
