@@ -34,7 +34,6 @@ class IntroductionData(PersonData, SignedData):
             raise ValueError(f"{value:%d/%m/%Y} is before the date of the paper {issued:%d/%m/%Y} (date)")
         return value
 
-
     @property
     def subject(self) -> str:
         """The register's trích yếu: the form prints none (Decree 30, Appendix III, form 1.8)."""

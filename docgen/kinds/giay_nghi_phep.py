@@ -47,7 +47,6 @@ class LeaveData(PersonData, SignedData):
                              f"from {start:%d/%m/%Y} to {end:%d/%m/%Y}")
         return days
 
-
     @property
     def subject(self) -> str:
         """The register's trích yếu: the form prints none (Decree 30, Appendix III, form 1.10)."""
