@@ -17,7 +17,9 @@ from pypdf import PdfReader
 import docgen
 from archive import Archive, issue_document
 from docgen.check import check_document
+from docgen.compose import load_document
 from docgen.errors import DataError
+from docgen.render import render_document
 
 from .conftest import AGENCY, EXAMPLES
 from .test_render import all_paragraphs, paragraph
@@ -200,6 +202,10 @@ def test_a_letter_of_introduction_without_a_readable_validity(tmp_path):
     assert check_of(document, tmp_path) == {"introduction.validity"}
     drop(document, "^Giấy này có giá trị")
     assert check_of(document, tmp_path) == {"introduction.validity"}
+    # Issued on a date after its validity (`docgen issue --date`: the data was valid, its date is replaced).
+    issued = load_document("giay_gioi_thieu", example("giay_gioi_thieu")).with_number(5, dt.date(2025, 11, 3))
+    issued_late = docx.Document(io.BytesIO(render_document(issued).docx))
+    assert check_of(issued_late, tmp_path) == {"introduction.validity"}
 
 
 def test_a_leave_paper_whose_period_ends_before_it_starts(tmp_path):

@@ -51,10 +51,16 @@ def _invitation(a: _Anatomy, paras: list[_Para], report: _Report) -> None:
 
 
 def _introduction(a: _Anatomy, paras: list[_Para], report: _Report) -> None:
-    """Form 1.8: the paper ends `Giấy này có giá trị đến hết ngày ...` with a readable date."""
+    """Form 1.8: the paper ends `Giấy này có giá trị đến hết ngày ...` with a readable date, not
+    before the paper's own (an issue dated later than the data's date is checked here)."""
     last = paras[-1] if paras else None
     text = " ".join(last.text.split()) if last is not None else ""
-    if not (fold(text).startswith(fold("Giấy này có giá trị đến hết")) and _date_in(text) is not None):
+    valid_until = _date_in(text) if fold(text).startswith(fold("Giấy này có giá trị đến hết")) else None
+    issued = _date_in(a.date.text) if a.date is not None else None
+    if valid_until is not None and issued is not None and valid_until < issued:
+        report.add("introduction.validity", last.where_text(), f"valid until {valid_until:%d/%m/%Y}, "
+                   f"dated {issued:%d/%m/%Y}", "a validity date not before the date of the paper")
+    elif valid_until is None:
         report.add("introduction.validity", last.where_text() if last is not None else "document",
                    f'ends "{_snippet(text)}"' if last is not None else "no content",
                    'the last line "Giấy này có giá trị đến hết ngày DD tháng MM năm YYYY./." '
