@@ -196,6 +196,14 @@ def test_an_invitation_without_its_place(tmp_path):
     assert [(f.rule, f.found) for f in check_document(path)] == [("invitation.details", "no line 'Địa điểm:'")]
 
 
+def test_an_invitation_dated_after_its_meeting(tmp_path):
+    issued = load_document("giay_moi", example("giay_moi")).with_number(5, dt.date(2025, 10, 16))
+    path = tmp_path / "late.docx"
+    render_document(issued).save(path)
+    assert [(f.rule, f.found) for f in check_document(path)] == [
+        ("invitation.time", "held 15/10/2025, invited 16/10/2025")]
+
+
 def test_a_letter_of_introduction_without_a_readable_validity(tmp_path):
     document = rendered("giay_gioi_thieu")
     retype(document, "^Giấy này có giá trị", "Giấy này có giá trị đến hết ngày ... ./.")

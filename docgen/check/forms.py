@@ -42,12 +42,18 @@ def _telegram(a: _Anatomy, paras: list[_Para], report: _Report) -> None:
 
 
 def _invitation(a: _Anatomy, paras: list[_Para], report: _Report) -> None:
-    """Form 1.7: what to attend, when and where."""
-    starts = {fold(p.text.strip()).split(":")[0] for p in paras if ":" in p.text}
+    """Form 1.7: what to attend, when and where; the meeting not before the invitation's date."""
+    starts = {fold(p.text.strip()).split(":")[0]: p for p in paras if ":" in p.text}
     missing = [label for label in ("Tới dự", "Thời gian", "Địa điểm") if fold(label) not in starts]
     if missing:
         report.add("invitation.details", a.type_name.where(), f"no line {', '.join(repr(m + ':') for m in missing)}",
                    'the lines "Tới dự:", "Thời gian:" and "Địa điểm:" (Decree 30, Appendix III, form 1.7)')
+    time = starts.get(fold("Thời gian"))
+    held = _date_in(time.text) if time is not None else None
+    issued = _date_in(a.date.text) if a.date is not None else None
+    if held is not None and issued is not None and held < issued:
+        report.add("invitation.time", time.where_text(), f"held {held:%d/%m/%Y}, invited {issued:%d/%m/%Y}",
+                   "a meeting on or after the date of the invitation")
 
 
 def _introduction(a: _Anatomy, paras: list[_Para], report: _Report) -> None:
