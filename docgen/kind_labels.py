@@ -14,6 +14,10 @@ KIND_LABELS = {
     "van_ban": "Văn bản có tên loại",
     "quyet_dinh": "Quyết định",
     "nghi_quyet": "Nghị quyết",
+    "cong_dien": "Công điện",
+    "giay_moi": "Giấy mời",
+    "giay_gioi_thieu": "Giấy giới thiệu",
+    "giay_nghi_phep": "Giấy nghỉ phép",
 }
 
 

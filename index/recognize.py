@@ -17,7 +17,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from docgen.check.recognize import DATE_RE, MOTTO_RE, NATIONAL_TITLE_RE, SIGNING_RE, TYPE_NAMES
+from docgen.check.recognize import DATE_RE, MOTTO_RE, NATIONAL_TITLE_RE, NO_SUBJECT, SIGNING_RE, TYPE_NAMES
 from docgen.kinds import KINDS
 from docgen.layout import SECRECY_MARKS, URGENCY_MARKS
 from docgen.vietnamese import fold, nfc
@@ -25,7 +25,8 @@ from docgen.vietnamese import fold, nfc
 _MARKDOWN = re.compile(r"^\s*(?:#+\s*)?|[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}")
 _NUMBER = re.compile(r"\bSố\s*:\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s,;]+)", re.IGNORECASE)
 _BODY_START = re.compile(r"^(can cu\b|kinh gui\b|theo de nghi\b|vao luc\b|noi nhan\b|thuc hien\b.*\bso\s*\d"
-                         r"|(?:[ivxlc]+|\d+)\.\s)")
+                         r"|(?:[ivxlc]+|\d+)\.\s"
+                         r"|.*\bdien\s*:\s*$|.*\btran trong kinh moi\b)")  # a telegram's, an invitation's first line
 _LIST_ITEM = re.compile(r"^[-–+•]\s*")
 _NAME = re.compile(r"^(?:[^\W\d_][^\W\d_]*\s+){1,5}[^\W\d_]+$")
 MAX_SUBJECT_LINES = 6
@@ -190,6 +191,8 @@ def _title_and_subject(lines: list[_Line], found: Recognized, soft: bool) -> Non
             return
         if _is_type_name(text) and not found.type_name:
             found.type_name = " ".join(text.split())
+            if fold(found.type_name) in NO_SUBJECT:
+                return
             parts = []
             for position, follower in enumerate(lines[index + 1:index + 1 + MAX_SUBJECT_LINES]):
                 if position and (follower.blanks_before > (1 if soft else 0) or follower.upper

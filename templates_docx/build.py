@@ -394,6 +394,12 @@ def title_block(doc) -> None:
     para(doc, "ND30 Rule")
 
 
+def type_name_block(doc) -> None:
+    """Item 5a for a form with no subject (Appendix III, forms 1.8 and 1.10): the type name alone,
+    with no rule, since the rule belongs under the subject (Appendix I, item 5a)."""
+    para(doc, "ND30 Type Name", "{{ type_name }}").paragraph_format.space_after = Pt(12)
+
+
 def addressees_block(doc) -> None:
     """Item 9a: `Kính gửi:` then one addressee on the line, or each on its own line."""
     p = para(doc, "ND30 Addressees", "Kính gửi:")
@@ -595,6 +601,12 @@ KINDS = {
     "nghi_quyet": [header_block, title_block, loop("body", BODY_STYLES | ARTICLE_STYLES), signature_block],
     "danh_muc_ho_so": [lambda doc: header_block(doc, numbered=False), title_block, body_loop, checklist_table,
                        loop("body_after"), preparer_block],
+    # Decree 30, Appendix III, forms 1.6, 1.7, 1.8 and 1.10: the content carries what differs
+    # (the "điện:" line, "trân trọng kính mời:", the validity line); 1.8 and 1.10 have no subject.
+    "cong_dien": [header_block, title_block, body_loop, signature_block],
+    "giay_moi": [header_block, title_block, body_loop, signature_block],
+    "giay_gioi_thieu": [header_block, type_name_block, body_loop, signature_block],
+    "giay_nghi_phep": [header_block, type_name_block, body_loop, signature_block],
 }
 # Kinds whose first page carries the agency's contact line (item 13).
 CONTACT_FOOTER = {"cong_van"}

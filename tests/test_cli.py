@@ -39,6 +39,9 @@ def test_kinds_lists_the_six_kinds_and_their_fields():
     assert names[:6] == [
         "ke_hoach", "cong_van", "to_trinh", "bien_ban", "bao_cao_thanh_tich", "quyet_dinh_khen_thuong"]
     assert {"van_ban", "quyet_dinh", "nghi_quyet"} <= set(names)
+    assert {"cong_dien", "giay_moi", "giay_gioi_thieu", "giay_nghi_phep"} <= set(names)
+    introduction = run("kinds", "giay_gioi_thieu")
+    assert "Có giá trị đến hết ngày" in introduction.output and "05/GGT-SGDĐT" in introduction.output
     detail = run("kinds", "ke_hoach")
     assert detail.exit_code == 0 and "Trích yếu nội dung" in detail.output and "05/KH-SGDĐT" in detail.output
     assert run("kinds", "sac_lenh").exit_code == 2

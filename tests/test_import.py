@@ -81,6 +81,8 @@ def _expected(metadata: dict) -> dict:
         keys += ["agency", "parent_agency"]
     if not metadata["recipients"]:  # minutes have no Nơi nhận, so no "Lưu: VT, <unit>" line
         keys.remove("drafting_unit")
+    if metadata["kind"] in ("giay_gioi_thieu", "giay_nghi_phep"):  # no subject printed: the register's is made
+        keys.remove("subject")
     return {k: metadata[k] for k in keys if metadata[k] not in (None, "")}
 
 

@@ -19,6 +19,7 @@ from .articles import _check_articles
 from .content import _check_content
 from .findings import Finding, _Report
 from .fonts import _check_fonts
+from .forms import _check_forms
 from .numbering import _check_numbering
 from .page import _check_page_numbers, _check_pages
 from .parts import _check_parts
@@ -41,6 +42,7 @@ def check_document(path: str | Path | bytes) -> list[Finding]:
     _check_numbering(anatomy, report)
     _check_annexes(anatomy, report)
     _check_articles(anatomy, report)
+    _check_forms(anatomy, report)
     return report.findings()
 
 

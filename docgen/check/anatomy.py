@@ -9,7 +9,7 @@ from docgen.vietnamese import fold
 
 from .reader import _Reader
 from .recognize import (
-    MOTTO_RE, NATIONAL_TITLE_RE, SIGNING_RE, _is_circulation, _is_date_line, _is_mark, _is_note, _is_number_line,
+    MOTTO_RE, NATIONAL_TITLE_RE, NO_SUBJECT, SIGNING_RE, _is_circulation, _is_date_line, _is_mark, _is_note, _is_number_line,
     _is_rule_text, _is_type_name, _is_upper
 )
 from .text import _Line, _Para
@@ -159,7 +159,7 @@ class _Anatomy:
             line = self.flow[i]
             if _is_type_name(line):
                 self.type_name = line
-                index = self._skip_notes(self._find_subject(i + 1))
+                index = i + 1 if line.folded in NO_SUBJECT else self._skip_notes(self._find_subject(i + 1))
                 break
             if line.text.strip() and not (_is_mark(line) or _is_circulation(line) or _is_rule_text(line.text)):
                 break

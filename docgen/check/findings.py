@@ -33,6 +33,10 @@ _OTHER_LABELS = {
     "content": "Nội dung",
     "annex": "Văn bản kèm theo",
     "table": "Bảng",
+    "telegram": "Công điện",
+    "invitation": "Giấy mời",
+    "introduction": "Giấy giới thiệu",
+    "leave": "Giấy nghỉ phép",
 }
 
 

@@ -20,6 +20,8 @@ DATE_RE = re.compile(r"(?P<ngay>ngày)\s*(?P<day>\d*)\s*(?P<thang>tháng)\s*(?P<
 SIGNING_RE = re.compile(r"^(T\.?M|K\.?T|Q|T\.?L|T\.?U\.?Q)(?![\w])\.?", re.IGNORECASE)
 _RULE_TEXT = re.compile(r"^[\s_\-–—=.·]+$")
 TYPE_NAMES = {fold(name) for name in layout.TYPE_CODES}
+# Decree 30, Appendix III, forms 1.8 and 1.10: the content follows the type name, with no subject.
+NO_SUBJECT = {fold("Giấy giới thiệu"), fold("Giấy nghỉ phép")}
 
 
 def _is_rule_text(text: str) -> bool:
