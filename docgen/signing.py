@@ -40,8 +40,12 @@ FONT_FILES = (
     "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
 )
-FONT_SIZE = 9
+FONT_SIZE = 8
+SEAL_FONT_SIZE = 6
+BLUE = (0.0, 0.2, 0.7)
+RED = (0.85, 0.0, 0.0)
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S %z"
+SHORT_TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 
 
 class SigningError(DocgenError):
@@ -187,29 +191,33 @@ def sign_pdf(pdf: bytes, signer: Party, agency: Party, *, signer_name: str, numb
     """`pdf` signed by the signer over its signature block, then by the agency (PAdES B-B, or B-T
     when a timestamp server is given): two incremental updates, the original bytes untouched."""
     block = find_signature_block(pdf, signer_name)
-    once = _sign(pdf, signer, SIGNER_FIELD, block, "%(label)s\nKý số: %(ts)s",
+    # Appendix I: the signer's signature blue, the agency's seal red over its left third; a
+    # signature image lies centred, and the signer's text keeps right of the seal to stay legible.
+    once = _sign(pdf, signer, SIGNER_FIELD, block, "%(label)s\nKý số: %(ts)s", BLUE, FONT_SIZE, right=True,
                  reason=f"Người có thẩm quyền ký văn bản {number_symbol}", place=place, timestamp_url=timestamp_url)
-    seal = Party(agency.signer, "\n".join(textwrap.wrap(agency.label, 18)), agency.image)
-    return _sign(once, seal, AGENCY_FIELD, agency_box(block), "%(label)s\n%(ts)s",
+    seal = Party(agency.signer, "\n".join(textwrap.wrap(agency.label, 16)), agency.image)
+    return _sign(once, seal, AGENCY_FIELD, agency_box(block), "%(label)s\n%(ts)s", RED, SEAL_FONT_SIZE,
                  reason=f"Cơ quan ban hành văn bản {number_symbol}", place=place, timestamp_url=timestamp_url)
 
 
-def _sign(pdf: bytes, party: Party, field_name: str, box: Box, text: str, *, reason: str, place: str,
-          timestamp_url: str | None) -> bytes:
+def _sign(pdf: bytes, party: Party, field_name: str, box: Box, text: str, color: tuple[float, float, float],
+          font_size: int, *, reason: str, place: str, timestamp_url: str | None, right: bool = False) -> bytes:
     from pyhanko.pdf_utils import images, layout, text as pdf_text
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers, timestamps
     from pyhanko.stamp import TextStampStyle
 
+    align = layout.AxisAlignment
     style = TextStampStyle(
-        stamp_text=text, timestamp_format=TIME_FORMAT, border_width=0,
-        text_box_style=pdf_text.TextBoxStyle(font=GlyphAccumulatorFactory(_engine_font(),
-                                                                          font_size=FONT_SIZE)),
+        stamp_text=text, timestamp_format=TIME_FORMAT if right else SHORT_TIME_FORMAT, border_width=0,
+        text_box_style=pdf_text.TextBoxStyle(font=GlyphAccumulatorFactory(_engine_font(), font_size=font_size),
+                                             text_color=color),
         background=images.PdfImage(str(party.image)) if party.image else None,
         background_opacity=1.0,
-        inner_content_layout=layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID,
-                                                        y_align=layout.AxisAlignment.ALIGN_MID),
+        inner_content_layout=layout.SimpleBoxLayoutRule(x_align=align.ALIGN_MAX if right else align.ALIGN_MID,
+                                                        y_align=align.ALIGN_MID,
+                                                        margins=layout.Margins.uniform(2)),
     )
     meta = signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256", reason=reason,
                                         location=place or None, subfilter=fields.SigSeedSubFilter.PADES)
