@@ -750,6 +750,12 @@ def import_(ctx, files, settings, actor, as_json) -> None:
             if item["missing"]:
                 click.echo(f"  not found in the text: {', '.join(item['missing'])} "
                            "(give them with --set FIELD=VALUE)")
+            for signature in item.get("signatures", []):
+                click.echo(f"  signed by {signature['signer']}"
+                           + (f" ({signature['organisation']})" if signature["organisation"] else "")
+                           + f" on {signature['signed_at']}: "
+                           + ("intact, trusted, covers the document" if signature["ok"]
+                              else "; ".join(signature["problems"])))
     if report.skipped:
         sys.exit(1)
 

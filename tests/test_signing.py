@@ -270,3 +270,24 @@ def test_signing_is_in_the_change_log(signed_home):
     with Archive.open(home) as archive:
         changes = archive.changes_since(0)
     assert [(c.action, c.document_id) for c in changes][-2:] == [("issue", info["id"]), ("sign", info["id"])]
+
+
+def test_an_imported_signed_pdf_records_its_signatures(signed_home, tmp_path):
+    home, _info, pdf = signed_home
+    other = tmp_path / "other"
+    assert run(other, "init", "--agency", AGENCY).exit_code == 0
+    received = tmp_path / "cong-van-den.pdf"
+    received.write_bytes(pdf)
+    result = run(other, "import", received, "--json")
+    assert result.exit_code == 0, result.output
+    [item] = json.loads(result.stdout)["imported"]
+    signer, agency = item["signatures"]
+    assert (signer["signer"], signer["intact"], signer["covers_document"]) == ("Đàm Văn Hùng", True, True)
+    assert agency["organisation"] == "Sở Giáo dục và Đào tạo Cao Bằng"
+    # This home trusts no root: the facts say so, and the import's audit row keeps them.
+    assert not signer["trusted"] and any("untrusted" in p for p in signer["problems"])
+    assert json.loads(run(other, "verify", "--json").stdout)["problems"] == []
+    copy = tmp_path / "ban-sao.pdf"
+    copy.write_bytes(pdf + b"\n")  # another file (one byte after the last revision): imported, and told
+    result = run(other, "import", copy)
+    assert result.exit_code == 0 and "signed by Đàm Văn Hùng (Sở Giáo dục và Đào tạo Cao Bằng)" in result.output
