@@ -16,7 +16,7 @@ from cli import cli
 from docgen.signing import AGENCY_FIELD, SIGNER_FIELD, text_lines
 
 from .conftest import AGENCY, EXAMPLES
-from .signing_pki import PASSWORD, pkcs12_file, root
+from .signing_pki import PASSWORD, pkcs12_file, root, tsa_server
 
 DECISION = EXAMPLES / "quyet_dinh_khen_thuong.yaml"  # signed by giam_doc, Đàm Văn Hùng
 PLAN = EXAMPLES / "ke_hoach.yaml"  # signed by pho_giam_doc: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC
@@ -263,6 +263,30 @@ def test_a_signing_failure_leaves_the_document_issued_and_sign_retries(tmp_path,
     assert run(home, "verify").exit_code == 0
 
 
+def test_with_a_timestamp_server_both_signatures_carry_a_trusted_timestamp(tmp_path, soffice):
+    ca = root()
+    (tmp_path / "root.pem").write_bytes(ca.pem)
+    (tmp_path / "password").write_bytes(PASSWORD)
+    pkcs12_file(tmp_path / "agency.p12", ca, "Sở Giáo dục và Đào tạo Cao Bằng")
+    for name in ("giam_doc", "pho_giam_doc"):
+        pkcs12_file(tmp_path / f"{name}.p12", ca, "Đàm Văn Hùng")
+    url, stop = tsa_server(ca)
+    try:
+        config = tmp_path / "config.yaml"
+        config.write_text(f"signing:\n  timestamp_url: {url}\n")
+        home = make_home(tmp_path, tmp_path, config=config)
+        result = run(home, "issue", "quyet_dinh_khen_thuong", DECISION, "--sign", "--json")
+    finally:
+        stop()
+    assert result.exit_code == 0, result.output
+    signed = next(f for f in json.loads(result.stdout)["files"] if f["role"] == "signed")
+    _reader, statuses = validate(open(signed["path"], "rb").read(), ca.pem)
+    for _name, status in statuses:  # PAdES B-T: a signature timestamp from the server, trusted
+        assert status.bottom_line and status.timestamp_validity.intact and status.timestamp_validity.trusted
+    checked = json.loads(run(home, "verify-pdf", signed["path"], "--json").stdout)["files"][0]
+    assert checked["ok"] and all(s["timestamp"] for s in checked["signatures"])
+
+
 def test_signing_is_in_the_change_log(signed_home):
     from archive import Archive
 
@@ -291,3 +315,22 @@ def test_an_imported_signed_pdf_records_its_signatures(signed_home, tmp_path):
     copy.write_bytes(pdf + b"\n")  # another file (one byte after the last revision): imported, and told
     result = run(other, "import", copy)
     assert result.exit_code == 0 and "signed by Đàm Văn Hùng (Sở Giáo dục và Đào tạo Cao Bằng)" in result.output
+
+
+def test_sign_asks_for_the_pdf_first_and_issue_sign_needs_it(tmp_path, pki):
+    home = make_home(tmp_path, pki)
+    result = run(home, "issue", "quyet_dinh_khen_thuong", DECISION, "--sign", "--no-pdf")
+    assert result.exit_code == 2 and "--no-pdf" in result.output
+    assert json.loads(run(home, "list", "--json").stdout)["count"] == 0  # no number used
+    assert run(home, "issue", "quyet_dinh_khen_thuong", DECISION, "--no-pdf").exit_code == 0
+    result = run(home, "sign", "1")
+    assert result.exit_code == 2 and "docgen pdf 1" in result.output
+
+
+def test_a_pdf_without_the_signers_name_has_no_signature_block(signed_home):
+    from docgen.signing import SigningError, find_signature_block
+
+    _home, _info, pdf = signed_home
+    assert find_signature_block(pdf, "  Đàm   Văn Hùng ").page == 0
+    with pytest.raises(SigningError, match="no signature block found: the PDF has no line 'Trần Văn A'"):
+        find_signature_block(pdf, "Trần Văn A")
