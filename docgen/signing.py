@@ -84,18 +84,27 @@ class TextLine:
 
 
 def text_lines(pdf: bytes) -> list[TextLine]:
-    """Every piece of text of the PDF with where it starts on its page."""
+    """Every line of text of the PDF with where it starts on its page: pieces drawn one after the
+    other on the same baseline (a name LibreOffice wrote in two runs) are joined into one line."""
     from pypdf import PdfReader
 
     found: list[TextLine] = []
     for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
         def visit(text, cm, tm, _font, size, number=number):
-            if text.strip():
-                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                found.append(TextLine(number, x, y, abs(size * tm[3] * cm[3]) or size,
-                                      unicodedata.normalize("NFC", text.strip())))
+            if not text.strip():
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            piece = TextLine(number, x, y, abs(size * tm[3] * cm[3]) or size, unicodedata.normalize("NFC", text))
+            last = found[-1] if found else None
+            gap = x - (last.x + text_width(last.text, last.size)) if last is not None else -1
+            if last is not None and last.page == number and abs(last.y - y) < 0.5 and 0 <= gap < last.size:
+                last.text += text if gap < last.size / 8 else " " + text  # touching: one word
+            else:
+                found.append(piece)
         page.extract_text(visitor_text=visit)
+    for line in found:
+        line.text = " ".join(line.text.split())
     return found
 
 
