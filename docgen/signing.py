@@ -98,7 +98,7 @@ def text_lines(pdf: bytes) -> list[TextLine]:
             piece = TextLine(number, x, y, abs(size * tm[3] * cm[3]) or size, unicodedata.normalize("NFC", text))
             last = found[-1] if found else None
             gap = x - (last.x + text_width(last.text, last.size)) if last is not None else -1
-            if last is not None and last.page == number and abs(last.y - y) < 0.5 and 0 <= gap < last.size:
+            if last is not None and last.page == number and abs(last.y - y) < 0.5 and -last.size / 4 <= gap < last.size:
                 last.text += text if gap < last.size / 8 else " " + text  # touching: one word
             else:
                 found.append(piece)
