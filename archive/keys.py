@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ AGENCY = "agency"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 Prompt = Callable[[str], str]
+# A key's name becomes a file name in HOME/keys/: letters, digits, _ and - only.
+KEY_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass
@@ -63,7 +66,7 @@ def set_key(archive: Archive, name: str, pkcs12: Path, *, password_file: Path | 
     """Copy a PKCS#12 key into the home after checking it: it opens with its password, its
     certificate is valid now and may sign, and it chains to a root the home trusts (when the home
     trusts any). A key of the same name is replaced."""
-    if name not in key_names(archive):
+    if not KEY_NAME.match(name) or name not in key_names(archive):
         raise ArchiveError(f"{name!r} is not a key name: use 'agency' or a signer of the agency file "
                            f"({', '.join(archive.agency.signers)})")
     if sum(x is not None for x in (password_file, password_env)) > 1:
@@ -107,7 +110,7 @@ def list_keys(archive: Archive) -> list[KeyInfo]:
 
 def remove_key(archive: Archive, name: str, *, actor: str | None = None) -> None:
     folder = archive.home / KEYS
-    if not (folder / f"{name}.json").is_file():
+    if not KEY_NAME.match(name) or not (folder / f"{name}.json").is_file():
         raise ArchiveError(f"no key {name!r} in this home (`docgen keys list` shows them)")
     with archive.writing() as db:
         for suffix in (".p12", ".png", ".json"):
@@ -148,7 +151,7 @@ def load_party(archive: Archive, name: str, label: str, *, prompt: Prompt | None
 
     folder = archive.home / KEYS
     settings = folder / f"{name}.json"
-    if not settings.is_file():
+    if not KEY_NAME.match(name) or not settings.is_file():
         raise ArchiveError(f"no {name!r} key in this home: add it with `docgen keys set {name} --pkcs12 FILE`")
     info = KeyInfo(**json.loads(settings.read_text(encoding="utf-8")))
     data = (folder / f"{name}.p12").read_bytes()

@@ -229,6 +229,9 @@ def test_keys_set_refuses_a_wrong_password_and_an_unknown_name(tmp_path, pki):
     assert result.exit_code == 0, result.output
     assert run(home, "keys", "remove", "agency").exit_code == 0
     assert not list((home / "keys").iterdir())
+    (tmp_path / "outside.json").write_text("{}")
+    result = run(home, "keys", "remove", "../../outside")
+    assert result.exit_code == 2 and (tmp_path / "outside.json").exists()
 
 
 def test_issue_sign_without_keys_issues_nothing(tmp_path, pki):
