@@ -337,3 +337,46 @@ def test_a_pdf_without_the_signers_name_has_no_signature_block(signed_home):
     assert find_signature_block(pdf, "  Đàm   Văn Hùng ").page == 0
     with pytest.raises(SigningError, match="no signature block found: the PDF has no line 'Trần Văn A'"):
         find_signature_block(pdf, "Trần Văn A")
+
+
+def test_the_seal_and_signature_images_are_drawn_in_the_appearances(tmp_path, pki, soffice):
+    from PIL import Image, ImageDraw
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    seal, signature = tmp_path / "dau.png", tmp_path / "chu-ky.png"
+    for path, size, colour in ((seal, (200, 200), (220, 0, 0, 255)), (signature, (300, 100), (0, 40, 200, 255))):
+        image = Image.new("RGBA", size, (0, 0, 0, 0))
+        ImageDraw.Draw(image).ellipse((5, 5, size[0] - 5, size[1] - 5), outline=colour, width=8)
+        image.save(path)
+    home = make_home(tmp_path, pki)
+    for name, picture in (("agency", seal), ("giam_doc", signature)):
+        result = run(home, "keys", "set", name, "--pkcs12", pki / f"{name}.p12", "--password-file", pki / "password",
+                     "--seal-image" if name == "agency" else "--signature-image", picture)
+        assert result.exit_code == 0, result.output
+    bad = tmp_path / "not.png"
+    bad.write_text("<svg/>")
+    result = run(home, "keys", "set", "agency", "--pkcs12", pki / "agency.p12", "--password-file", pki / "password",
+                 "--seal-image", bad)
+    assert result.exit_code == 2 and "not a PNG image" in result.output
+    result = run(home, "issue", "quyet_dinh_khen_thuong", DECISION, "--sign", "--json")
+    assert result.exit_code == 0, result.output
+    signed = next(f for f in json.loads(result.stdout)["files"] if f["role"] == "signed")
+    reader = PdfFileReader(io.BytesIO(open(signed["path"], "rb").read()))
+    for field in (SIGNER_FIELD, AGENCY_FIELD):
+        page, _rect = widget_rect(reader, field)
+        annot = next(a.get_object() for a in reader.root["/Pages"]["/Kids"][page].get_object()["/Annots"]
+                     if a.get_object().get("/T") == field)
+        appearance = annot["/AP"]["/N"]
+        images = [x for x in _xobjects(appearance) if x.get("/Subtype") == "/Image"]
+        assert images, f"no image in the appearance of {field}"
+
+
+def _xobjects(stream):
+    """Every XObject an appearance stream draws, through nested forms."""
+    found = []
+    for xobject in stream.get("/Resources", {}).get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        found.append(xobject)
+        if xobject.get("/Subtype") == "/Form":
+            found += _xobjects(xobject)
+    return found
