@@ -1053,9 +1053,9 @@ def verify_pdf(ctx, files, trust, as_json) -> None:
     Example:
       docgen verify-pdf qd-signed.pdf --trust root-ca.pem
     """
-    from docgen.signing import check_pdfs
+    from docgen.signing import check_pdfs, read_trust_root
 
-    roots = [Path(path).read_bytes() for path in trust]
+    roots = [read_trust_root(path) for path in trust]
     home = ctx.obj["home"]
     if (Path(home) / "archive.sqlite").is_file():
         from archive.keys import trust_roots

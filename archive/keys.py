@@ -120,14 +120,10 @@ def remove_key(archive: Archive, name: str, *, actor: str | None = None) -> None
 
 def trust_root(archive: Archive, pem: Path, *, actor: str | None = None) -> str:
     """Add a root certificate the home trusts (for signing checks, `verify` and `verify-pdf`)."""
-    from docgen.signing import load_certificate
+    from docgen.signing import load_certificate, read_trust_root
 
-    data = _read_bounded(pem, limits.KEY_FILE_BYTES, "certificate")
-    try:
-        cert = load_certificate(data)
-        subject = cert.subject.human_friendly
-    except Exception as exc:
-        raise ArchiveError(f"{pem}: not a certificate in PEM or DER ({exc})") from exc
+    cert = load_certificate(read_trust_root(pem))
+    subject = cert.subject.human_friendly
     folder = archive.home / TRUST
     folder.mkdir(mode=0o700, exist_ok=True)
     fingerprint = hashlib.sha256(cert.dump()).hexdigest()

@@ -346,6 +346,22 @@ def check_pdfs(files: list[Path], trust_roots: list[bytes]) -> list[dict[str, An
     return results
 
 
+def read_trust_root(path: Path) -> bytes:
+    """A root certificate file given to trust, checked: PEM or DER, of a bounded size."""
+    from . import limits
+
+    path = Path(path)
+    if path.stat().st_size > limits.KEY_FILE_BYTES:
+        raise SigningError(f"{path}: a certificate file over {limits.size_text(limits.KEY_FILE_BYTES)}: not a root "
+                           "certificate")
+    data = path.read_bytes()
+    try:
+        load_certificate(data).subject.human_friendly
+    except Exception as exc:
+        raise SigningError(f"{path}: not a certificate in PEM or DER ({exc})") from exc
+    return data
+
+
 def load_certificate(data: bytes):
     """An asn1crypto certificate from PEM or DER bytes."""
     from asn1crypto import pem, x509

@@ -162,6 +162,8 @@ def test_verify_pdf_exits_1_for_an_untrusted_or_unsigned_pdf(signed_home, tmp_pa
     unsigned = next(f for f in info["files"] if f["role"] == "pdf")["path"]
     result = run(tmp_path / "no-home", "verify-pdf", unsigned, "--trust", pki / "root.pem")
     assert result.exit_code == 1 and "no digital signature" in result.output
+    result = run(tmp_path / "no-home", "verify-pdf", path, "--trust", unsigned)
+    assert result.exit_code == 2 and "not a certificate in PEM or DER" in result.output
 
 
 @pytest.mark.parametrize("where", [0.02, 0.3, 0.6, 0.8, 0.97])
