@@ -323,27 +323,31 @@ def init(ctx, agency, config, actor, as_json) -> None:
 @click.option("--date", type=DATE, help="Issue date, YYYY-MM-DD or dd/mm/yyyy (default: the data's date, else today).")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also make the PDF copy (LibreOffice).")
 @click.option("--strict", is_flag=True, help="Refuse to issue if `docgen check` finds anything (exit 1, no number used).")
+@click.option("--sign", is_flag=True, help="Sign the PDF with the signer's and the agency's keys (`docgen keys`).")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print the issued document as JSON.")
 @click.pass_context
 @reports_errors
-def issue(ctx, kind, data, date, pdf, strict, actor, as_json) -> None:
+def issue(ctx, kind, data, date, pdf, strict, sign, actor, as_json) -> None:
     """Issue DATA as a document of KIND: next number, render, store, register, audit.
 
     The document is checked against Decree 30 before it is numbered: findings are printed
     as warnings (in --json under "warnings"); with --strict any finding refuses the issue
-    with exit 1 and no number is used.
+    with exit 1 and no number is used. With --sign the PDF is signed by the signer, then
+    by the agency; if signing fails the document stays issued and `docgen sign ID` signs it.
 
     \b
     Example:
       docgen issue cong_van letter.yaml --date 2025-09-18 --strict
+      docgen issue quyet_dinh_khen_thuong qd.yaml --sign
     """
     from archive import issue_document
     from archive.errors import NotConforming
 
     try:
         with open_archive(ctx) as archive:
-            issued = issue_document(archive, kind, data, date=date, pdf=pdf, actor=actor, strict=strict)
+            issued = issue_document(archive, kind, data, date=date, pdf=pdf, actor=actor, strict=strict, sign=sign,
+                                    prompt=password_prompt())
     except NotConforming as exc:
         if as_json:
             emit_json({"issued": False, "findings": [f.as_dict() for f in exc.findings]})
@@ -394,7 +398,8 @@ def show(ctx, ref, year, include_secret, as_json) -> None:
 @click.pass_context
 @reports_errors
 def get(ctx, ref, output, pdf, year, include_secret, as_json) -> None:
-    """Copy an issued document's DOCX or PDF out of the store to OUTPUT (.docx or .pdf), hash checked.
+    """Copy an issued document's DOCX or PDF (the signed PDF once signed) out of the store to OUTPUT
+    (.docx or .pdf), hash checked.
 
     Example: docgen get 05/QĐ-SGD&ĐT -o qd.pdf
     """
@@ -405,7 +410,8 @@ def get(ctx, ref, output, pdf, year, include_secret, as_json) -> None:
     with open_archive(ctx) as archive:
         found = find_document(archive.db, ref, year=year, include_secret=include_secret)
         record = load_record(archive.db, found, archive.store, include_secret=include_secret)
-        stored = record.files.get(role)
+        # The PDF copy of a signed document is the signed PDF.
+        stored = record.files.get("signed" if role == "pdf" and "signed" in record.files else role)
         if stored is None:
             raise ArchiveError(f"{record.number_symbol} (id {record.id}) has no PDF yet: make it with "
                                f"`docgen pdf {record.id}`")
@@ -744,6 +750,12 @@ def import_(ctx, files, settings, actor, as_json) -> None:
             if item["missing"]:
                 click.echo(f"  not found in the text: {', '.join(item['missing'])} "
                            "(give them with --set FIELD=VALUE)")
+            for signature in item.get("signatures", []):
+                click.echo(f"  signed by {signature['signer']}"
+                           + (f" ({signature['organisation']})" if signature["organisation"] else "")
+                           + f" on {signature['signed_at']}: "
+                           + ("intact, trusted, covers the document" if signature["ok"]
+                              else "; ".join(signature["problems"])))
     if report.skipped:
         sys.exit(1)
 
@@ -893,6 +905,182 @@ def dossier_build(ctx, campaign, nominees, output, rules, strict, issue_numbers,
         print_report(report, console if console.is_terminal else Console(highlight=False, width=160))
     if not report.ok:
         sys.exit(1)
+
+# -- Electronic issuing: keys, signing, checking signatures (archive/keys.py, archive/signing.py) --
+
+
+def password_prompt():
+    """Asks for a key's password on the terminal; nobody to ask without one."""
+    if not sys.stdin.isatty():
+        return None
+    return lambda label: click.prompt(label, hide_input=True, default="", show_default=False)
+
+
+@cli.group(name="keys", cls=OrderedGroup)
+def keys_group() -> None:
+    """The home's signing keys (PKCS#12) and the roots it trusts."""
+
+
+@keys_group.command(name="set")
+@click.argument("name", metavar="agency|SIGNER_KEY")
+@click.option("--pkcs12", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The key and certificate (.p12 / .pfx).")
+@click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A file holding the password (read each time a document is signed).")
+@click.option("--password-env", metavar="VAR", help="An environment variable holding the password.")
+@click.option("--seal-image", "--signature-image", "image", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The agency's seal or the signer's signature, PNG.")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print the key's certificate as JSON.")
+@click.pass_context
+@reports_errors
+def keys_set(ctx, name, pkcs12, password_file, password_env, image, actor, as_json) -> None:
+    """Keep a signing key in the home (0600) after checking it can sign now.
+
+    NAME is `agency` or a signer's key in the agency file. Without --password-file or
+    --password-env the password is asked for now and each time the key signs.
+
+    \b
+    Example:
+      docgen keys set agency --pkcs12 so-gddt.p12 --password-file ~/.config/so-gddt.pass --seal-image dau.png
+      docgen keys set giam_doc --pkcs12 giam-doc.p12 --password-env GIAM_DOC_PASS
+    """
+    from archive.keys import set_key
+
+    with open_archive(ctx) as archive:
+        info = set_key(archive, name, pkcs12, password_file=password_file, password_env=password_env,
+                       prompt=password_prompt(), image=image, actor=actor)
+    if as_json:
+        emit_json(info.as_dict())
+    else:
+        click.echo(f"Key {info.name}: {info.subject}, issued by {info.issuer}, valid until {info.not_after[:10]}",
+                   err=True)
+
+
+@keys_group.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print the keys as JSON.")
+@click.pass_context
+@reports_errors
+def keys_list(ctx, as_json) -> None:
+    """Show each key's certificate: subject, issuer, validity."""
+    from archive.keys import list_keys
+
+    with open_archive(ctx) as archive:
+        found = list_keys(archive)
+    if as_json:
+        emit_json({"keys": [k.as_dict() for k in found]})
+        return
+    if not found:
+        click.echo("No keys: add one with `docgen keys set`.", err=True)
+    for k in found:
+        source = next(iter(k.password))
+        click.echo(f"{k.name}: {k.subject}" + (f" ({k.organisation})" if k.organisation else "")
+                   + f"\n  issuer: {k.issuer}\n  valid: {k.not_before[:10]} to {k.not_after[:10]}"
+                   + f"\n  password: {source}" + (f" {k.password[source]}" if k.password[source] else ""))
+
+
+@keys_group.command(name="remove")
+@click.argument("name", metavar="NAME")
+@actor_option
+@click.pass_context
+@reports_errors
+def keys_remove(ctx, name, actor) -> None:
+    """Remove a key from the home. Example: docgen keys remove pho_giam_doc"""
+    from archive.keys import remove_key
+
+    with open_archive(ctx) as archive:
+        remove_key(archive, name, actor=actor)
+    click.echo(f"Removed key {name}", err=True)
+
+
+@keys_group.command(name="trust")
+@click.argument("certificate", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@actor_option
+@click.pass_context
+@reports_errors
+def keys_trust(ctx, certificate, actor) -> None:
+    """Trust a root certificate (PEM or DER) for keys, `verify` and `verify-pdf`.
+
+    Example: docgen keys trust root-ca.pem
+    """
+    from archive.keys import trust_root
+
+    with open_archive(ctx) as archive:
+        subject = trust_root(archive, certificate, actor=actor)
+    click.echo(f"Trusted {subject}", err=True)
+
+
+@cli.command()
+@click.argument("ref", metavar="ID|NUMBER_SYMBOL")
+@click.option("--year", type=YEAR, help="The year, when the number-symbol exists in several.")
+@actor_option
+@include_secret_option
+@click.option("--json", "as_json", is_flag=True, help="Print the signed document as JSON.")
+@click.pass_context
+@reports_errors
+def sign(ctx, ref, year, actor, include_secret, as_json) -> None:
+    """Sign an issued document's PDF: the signer, then the agency (PAdES).
+
+    Example: docgen sign 05/QĐ-SGD&ĐT
+    """
+    from archive import find_document
+    from archive.signing import sign_document, signatories_for
+
+    with open_archive(ctx) as archive:
+        found = find_document(archive.db, ref, year=year, include_secret=include_secret)
+        signed = sign_document(archive, found, signatories_for(archive, found, prompt=password_prompt()), actor=actor)
+    for warning in signed.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if as_json:
+        emit_json(signed.as_dict())
+    else:
+        record = signed.record
+        click.echo(f"Signed {record.number_symbol} (id {record.id}): {record.files['signed'].path}")
+
+
+@cli.command(name="verify-pdf")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--trust", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A trusted root certificate (PEM or DER); repeatable. The home's roots are trusted too.")
+@click.option("--json", "as_json", is_flag=True, help="Print every signature as JSON.")
+@click.pass_context
+@reports_errors
+def verify_pdf(ctx, files, trust, as_json) -> None:
+    """Check every signature of PDFs, ours or received; exit 1 if any is broken, untrusted or
+    does not cover its document, or a PDF has none.
+
+    \b
+    Example:
+      docgen verify-pdf qd-signed.pdf --trust root-ca.pem
+    """
+    from docgen.signing import check_pdfs, read_trust_root
+
+    roots = [read_trust_root(path) for path in trust]
+    home = ctx.obj["home"]
+    if (Path(home) / "archive.sqlite").is_file():
+        from archive.keys import trust_roots
+
+        with open_archive(ctx) as archive:
+            roots += trust_roots(archive)
+    results = check_pdfs(files, roots)
+    if as_json:
+        emit_json({"ok": all(r["ok"] for r in results), "files": results})
+    else:
+        for result in results:
+            click.echo(f"{result['file']}: " + ("OK" if result["ok"] else "NOT OK"))
+            for problem in result["problems"]:
+                click.echo(f"  PROBLEM: {problem}")
+            for f in result["signatures"]:
+                click.echo(f"  {f['field']}: {f['signer']}" + (f" ({f['organisation']})" if f["organisation"] else "")
+                           + f", signed {f['signed_at']}" + (f", timestamp {f['timestamp']}" if f["timestamp"] else "")
+                           + f"; intact: {'yes' if f['intact'] else 'NO'}, trusted: {'yes' if f['trusted'] else 'NO'}"
+                           + f", covers the document: {'yes' if f['covers_document'] else 'NO'}"
+                           + (f" ({f['added_after']} added after it)" if f["added_after"] else ""))
+                for problem in f["problems"]:
+                    click.echo(f"    PROBLEM: {problem}")
+    if not all(r["ok"] for r in results):
+        sys.exit(1)
+
 
 if __name__ == "__main__":
     cli()

@@ -15,7 +15,7 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 
-ACTIONS = ("issue", "revoke", "replace", "import", "restore", "migration")
+ACTIONS = ("issue", "revoke", "replace", "import", "restore", "migration", "sign")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@
     retention:                # Thời hạn bảo quản, by kind name or type code
       default: null
       ke_hoach: 10 năm
+    signing:
+      timestamp_url: http://tsa.example.vn   # optional: signatures with a timestamp (PAdES B-T)
 
 A council or board that issues in its own name (Biên bản of the HĐTĐKT) numbers in a
 register named by its code; that needs no setting.
@@ -54,10 +56,23 @@ class RegisterSettings(Strict):
         return {key: _register_name(name) for key, name in value.items()}
 
 
+class SigningSettings(Strict):
+    timestamp_url: str | None = Field(None, title="Máy chủ cấp dấu thời gian",
+                                      description="RFC 3161 timestamp server: signatures become PAdES B-T")
+
+    @field_validator("timestamp_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"a timestamp server is an http:// or https:// address (got {value!r})")
+        return value
+
+
 class ArchiveConfig(Strict):
     registers: RegisterSettings = Field(default_factory=RegisterSettings, title="Sổ đăng ký")
     retention: dict[str, str | None] = Field(default_factory=dict, title="Thời hạn bảo quản",
                                              description="kind name or type code (or 'default') -> period")
+    signing: SigningSettings = Field(default_factory=SigningSettings, title="Ký số")
 
     def retention_for(self, kind: str, type_code: str | None) -> str | None:
         for key in (kind, type_code, "default"):

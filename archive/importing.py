@@ -60,6 +60,9 @@ class ImportedRecord:
     imported_by: str
     path: str = ""  # where the original lies in the store
     text: str = field(default="", repr=False)
+    # A signed PDF's digital signatures as found at import (docgen.signing.SignatureFacts), vouched
+    # for by the import's audit row.
+    signatures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -94,6 +97,7 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
     if isinstance(row["date"], dt.date):
         row["date"] = row["date"].isoformat()
     actor = actor or audit.default_actor()
+    signatures = _signatures(archive, data) if format == "pdf" else []
     staged, committed = None, False
     try:
         with archive.writing() as db:
@@ -109,7 +113,7 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
             marks = ", ".join("?" for _ in row)
             new_id = db.execute(f"INSERT INTO imported ({columns}) VALUES ({marks})", list(row.values())).lastrowid
             audit.record(db, "import", actor, None, imported_id=new_id, file=str(original), sha256=staged,
-                         number_symbol=row["number_symbol"] or None)
+                         number_symbol=row["number_symbol"] or None, **({"signatures": signatures} if signatures else {}))
             changelog.record(db, "import", imported_id=new_id)
         committed = True
         archive.store.publish(staged)
@@ -120,6 +124,19 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
             raise ArchiveError(f"{archive.home}: could not store {original} ({exc}); nothing was imported") from exc
         raise
     return load_imported(archive, new_id)
+
+
+def _signatures(archive: Archive, data: bytes) -> list[dict[str, Any]]:
+    """The signatures of an imported PDF, checked against the home's trusted roots (none: a PDF
+    whose signatures cannot be read is imported as unsigned)."""
+    from docgen.signing import SigningError, read_signatures
+
+    from .keys import trust_roots
+
+    try:
+        return [facts.as_dict() for facts in read_signatures(data, trust_roots(archive))]
+    except SigningError:
+        return []
 
 
 def load_imported(archive: Archive, imported_id: int, *, with_text: bool = True) -> ImportedRecord:
@@ -139,5 +156,9 @@ def _record(archive: Archive, row: sqlite3.Row, with_text: bool) -> ImportedReco
     for name in (*_LISTS, "missing"):
         values[name] = json.loads(values[name])
     values["legacy_encoding"] = bool(values["legacy_encoding"])
+    imported = archive.db.execute("SELECT json_extract(detail, '$.signatures') FROM audit WHERE action = 'import' "
+                                  "AND json_extract(detail, '$.imported_id') = ? ORDER BY id LIMIT 1",
+                                  (row["id"],)).fetchone()
     return ImportedRecord(**values, path=str(archive.store.path(row["sha256"])),
-                          text=row["text"] if with_text else "")
+                          text=row["text"] if with_text else "",
+                          signatures=json.loads(imported[0]) if imported and imported[0] else [])

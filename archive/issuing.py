@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,14 +39,18 @@ class Issued:
 
 def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
                    date: dt.date | None = None, pdf: bool = True, actor: str | None = None,
-                   strict: bool = False, reuse: bool = False) -> Issued:
+                   strict: bool = False, reuse: bool = False, sign: bool = False,
+                   prompt: Callable[[str], str] | None = None) -> Issued:
     """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today).
 
     The document is checked against Decree 30 before a number is taken: each finding is a
     warning, and with `strict` any finding refuses the issue (NotConforming, nothing used).
     With `reuse`, a document in force already issued from the same data (same kind and content,
     whatever its number) is handed back instead of numbering it again: a retried run that was
-    killed after taking its numbers (`dossier build --issue`) gets the same documents."""
+    killed after taking its numbers (`dossier build --issue`) gets the same documents.
+    With `sign`, the signer's and the agency's keys are opened before numbering (a missing key or
+    a wrong password issues nothing) and the PDF is signed after it is made; a signing failure
+    leaves the document issued, with a warning naming `docgen sign ID`."""
     kind = get_kind(kind) if isinstance(kind, str) else kind
     if not kind.numbered:
         raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
@@ -55,6 +59,7 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     warnings = []
     if doc.number is not None:
         warnings.append(f"the data's number {doc.number} was ignored: the register gives the number at issue")
+    signatories = _signatories(archive, doc, pdf, prompt) if sign else None
     issue_date = date or doc.date or dt.date.today()
     if issue_date > dt.date.today():
         raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
@@ -110,7 +115,26 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
         except Exception as exc:  # the document is committed: no PDF failure may read as a failed issue
             warnings.append(f"the document is issued but its PDF was not made ({exc}): "
                             f"run `docgen pdf {document_id}` to make it")
+    if signatories is not None:
+        from .signing import sign_document
+
+        try:
+            warnings += sign_document(archive, document_id, signatories, actor=actor).warnings
+        except Exception as exc:  # as for the PDF: the document is issued whatever happens here
+            warnings.append(f"the document is issued but not signed ({exc}): run `docgen sign {document_id}` "
+                            "to sign it")
     return Issued(load_record(archive.db, document_id, archive.store), warnings)
+
+
+def _signatories(archive: Archive, doc: Document, pdf: bool, prompt):
+    from .signing import open_signatories, signer_key_of
+
+    if not pdf:
+        raise ArchiveError("a signed document is signed on its PDF: --sign cannot go with --no-pdf")
+    signer = doc.signer
+    name = signer.name if signer else None
+    key = signer_key_of(archive, doc.data.model_dump(mode="json"), name)
+    return open_signatories(archive, key, name, prompt=prompt)
 
 
 def content_digest(doc: Document) -> str:

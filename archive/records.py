@@ -19,7 +19,7 @@ NOT_SECRET = "(secrecy IS NULL OR secrecy = '')"
 
 @dataclass
 class FileRecord:
-    role: str  # "docx" or "pdf"
+    role: str  # "docx", "pdf", or "signed" (the PDF with its digital signatures)
     sha256: str
     size: int
     pages: int | None

@@ -147,6 +147,35 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     INSERT INTO change_log (id) VALUES (lower(hex(randomblob(16))));
     """,
+    # 5: signed PDFs (archive/signing.py): the file role 'signed' and the change 'sign'. SQLite
+    # cannot alter a CHECK, so both tables are rebuilt with their rows.
+    """
+    CREATE TABLE files_new (
+        document_id INTEGER NOT NULL REFERENCES documents (id),
+        role        TEXT    NOT NULL CHECK (role IN ('docx', 'pdf', 'signed')),
+        sha256      TEXT    NOT NULL CHECK (length(sha256) = 64),
+        size        INTEGER NOT NULL,
+        pages       INTEGER,
+        created_at  TEXT    NOT NULL,
+        PRIMARY KEY (document_id, role)
+    );
+    INSERT INTO files_new SELECT document_id, role, sha256, size, pages, created_at FROM files;
+    DROP TABLE files;
+    ALTER TABLE files_new RENAME TO files;
+    CREATE INDEX files_sha256 ON files (sha256);
+    CREATE TABLE changes_new (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT    NOT NULL,
+        action      TEXT    NOT NULL CHECK (action IN ('issue', 'revoke', 'replace', 'import', 'restore',
+                                                       'migration', 'sign')),
+        document_id INTEGER REFERENCES documents (id),
+        imported_id INTEGER REFERENCES imported (id),
+        CHECK (document_id IS NULL OR imported_id IS NULL)
+    );
+    INSERT INTO changes_new SELECT position, at, action, document_id, imported_id FROM changes;
+    DROP TABLE changes;
+    ALTER TABLE changes_new RENAME TO changes;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

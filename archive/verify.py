@@ -5,7 +5,10 @@ document without its DOCX, a gap or duplicate in a register's numbers for a year
 that disagrees with the recorded relations, a document with no audit row, a damaged
 database, a schema that is not what the migrations make (a trigger, a view, an extra
 table or index), an audit trail whose chain is broken (a row edited or deleted) or a
-record changed beside docgen, anything in the store that is not a plain file. Warnings: a PDF asked for at issue but missing (with the command that makes it).
+record changed beside docgen, anything in the store that is not a plain file, a signed PDF whose
+signature is broken, does not cover it or (when the home trusts a root) is untrusted, or that does not
+begin with the document's PDF. Warnings: a PDF asked for at issue but missing (with the command that
+makes it), signatures not checked against a root because the home trusts none.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .pdf_copies import missing_pdfs
 from .records import names_file
 from .register import NumberRegister
 from .schema import schema_problems
+from .signing import signature_problems
 from .store import HASH, sha256_file
 
 
@@ -59,6 +63,9 @@ def verify(archive: Archive) -> VerifyReport:
         head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         report.audit_head = {"row": head["id"], "hash": head["hash"]} if head else {}
         referenced = _check_files(archive, _stored_files(db, names), report)
+        problems, warnings = signature_problems(archive, db, names)
+        report.problems += problems
+        report.warnings += warnings
     _check_unreferenced(archive, referenced, report)
     report.seconds = time.perf_counter() - started
     return report

@@ -71,6 +71,13 @@ TEMPLATE_VALUE_MAX_CHARS = 1_000_000
 TEMPLATE_MAX_ITEMS = 10_000
 TEMPLATE_FORMAT_MAX_WIDTH = 1_000
 
+# -- Signing keys and signed PDFs (archive.keys, docgen.signing) ---------------------------------
+# A PKCS#12 file holds a key and a few certificates; a signature or seal image is a small PNG.
+KEY_FILE_BYTES = 1 * MB
+SIGN_IMAGE_BYTES = 4 * MB
+PASSWORD_FILE_BYTES = 4096
+VERIFY_PDF_BYTES = 100 * MB
+
 
 def size_text(size: int) -> str:
     """A byte count as a clerk reads it: `5 MB`, `312 kB`."""

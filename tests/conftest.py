@@ -73,3 +73,20 @@ def libreoffice_starts(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(subprocess, "Popen", counting_popen)
     return starts
+
+
+def undo_signing_migration(db) -> None:
+    """Give a home's `files` table back the form migration 1 made (before signed PDFs), rows kept:
+    for tests that turn a home into one an older docgen made."""
+    from archive.schema import MIGRATIONS, statements
+
+    made = [s for s in statements(MIGRATIONS[0]) if s.startswith(("CREATE TABLE files", "CREATE INDEX files_"))]
+    db.execute("ALTER TABLE files RENAME TO files_signing")
+    db.execute("DROP INDEX files_sha256")
+    for statement in made:
+        if statement.startswith("CREATE TABLE"):
+            db.execute(statement)
+            db.execute("INSERT INTO files SELECT * FROM files_signing")
+            db.execute("DROP TABLE files_signing")
+        else:
+            db.execute(statement)

@@ -21,7 +21,7 @@ import pytest
 from archive import Archive, ArchiveError, backup, issue_document, restore, verify
 from archive.store import sha256_bytes
 
-from .conftest import AGENCY
+from .conftest import AGENCY, undo_signing_migration
 from .test_archive import DATA
 
 
@@ -266,6 +266,7 @@ def test_verify_flags_store_entries_that_are_not_plain_files(home, tmp_path):
 
 def test_an_older_home_gets_its_audit_chain_on_open(home):
     db = sqlite3.connect(home / "archive.sqlite")
+    undo_signing_migration(db)
     db.executescript("ALTER TABLE audit DROP COLUMN hash; ALTER TABLE audit DROP COLUMN state; "
                      "DROP TABLE changes; DROP TABLE change_log; PRAGMA user_version = 2;")
     db.close()
