@@ -53,8 +53,11 @@ def print_results(results: SearchResults, console: Console) -> None:
 
 def kind_label(kind: str | None) -> str:
     """A kind as its Vietnamese type name (`Quyết định`), never the internal name."""
+    from docgen.copy_block import KIND as COPY, KIND_LABEL as COPY_LABEL
     from docgen.kinds import KINDS
 
+    if kind == COPY:
+        return COPY_LABEL
     known = KINDS.get(kind or "")
     return type_label(known.type_name or known.label) if known else "?"
 
