@@ -202,11 +202,53 @@ def _make(archive: Archive, form: CopyForm, number: int, date: dt.date, signer: 
     source = PdfReader(io.BytesIO(original))
     for page in pages:
         writer.add_page(source.pages[page - 1])
-    for page in PdfReader(io.BytesIO(block_pdf)).pages:
+    block_pages = list(PdfReader(io.BytesIO(block_pdf)).pages)
+    if len(block_pages) == 1 and _place_under_last_line(writer.pages[-1], block_pages[0]):
+        block_pages = []
+    for page in block_pages:
         writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     return block, out.getvalue(), len(writer.pages)
+
+
+# Space kept between the copied document's last line and the copy block's rule.
+GAP_PT = 20
+
+
+def _place_under_last_line(page, block) -> bool:
+    """Put the copy block on `page`, right under its last line, if it fits above the bottom margin.
+
+    Decree 30, Appendix I (presentation of copies): the parts of a copy are set on the same
+    sheet, right after the last part of the document copied, under a solid rule as wide as
+    the text area. When the last page has no room left, the block takes a page of its own."""
+    from pypdf import Transformation
+
+    from docgen.layout import MARGINS_MM
+
+    lowest = _text_lines_y(page)
+    block_lines = _text_lines_y(block)
+    if not lowest or not block_lines:
+        return False
+    # The block's rule sits at the top margin of its own page; its last line is its signer's name.
+    block_top = float(block.mediabox.top) - MARGINS_MM["top"] * 72 / 25.4
+    shift = min(lowest) - GAP_PT - block_top
+    if min(block_lines) + shift - 6 < MARGINS_MM["bottom"] * 72 / 25.4:
+        return False
+    page.merge_transformed_page(block, Transformation().translate(0, shift))
+    return True
+
+
+def _text_lines_y(page) -> list[float]:
+    """The heights (PDF points from the bottom) at which the page's text lines sit."""
+    found: list[float] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            found.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    return found
 
 
 def _insert(db: sqlite3.Connection, archive: Archive, source: DocumentRecord, form: CopyForm, register: str,

@@ -136,6 +136,17 @@ def test_a_document_without_its_pdf_gets_it_first(home, tmp_path):
     assert "Số: 01/SY-SGD&ĐT" in pdf_pages(tmp_path / "copy.pdf")[-1]
 
 
+def test_the_copy_block_sits_under_the_last_line_when_the_page_has_room(home, tmp_path):
+    """Decree 30, Appendix I: the copy's parts on the same sheet, right after the document's last part."""
+    ok(copy(home, tmp_path, "2", "--form", "sao-y"))
+    original = pdf_pages(ok(run(home, "show", "2", "--json"))["files"][1]["path"])
+    pages = pdf_pages(tmp_path / "copy.pdf")
+    assert len(pages) == len(original)  # the plan's last page ends high enough: no page is added
+    assert pages[:-1] == original[:-1]
+    last = " ".join(pages[-1].split())
+    assert last.index("- Lưu: VT, VP.") < last.index("SAO Y") and "Số: 01/SY-SGD&ĐT" in last
+
+
 def test_show_names_the_copies_of_a_document_and_the_original_of_a_copy(home, tmp_path):
     ok(copy(home, tmp_path, "1", "--form", "sao-y"))
     ok(copy(home, tmp_path, "3", "--form", "sao-luc"))
