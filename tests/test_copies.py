@@ -3,10 +3,10 @@ search and verify of copies, through the CLI as a clerk uses it."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 
+import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -85,6 +85,11 @@ def test_copies_number_in_one_register_of_their_own_per_year(home, tmp_path):
                     "--json"))
     assert issued["number_symbol"] == "03/KH-SGD&ĐT"
     assert ok(run(home, "verify", "--json"))["ok"]
+    ok(run(home, "register", "export", "--year", "2025", "-o", tmp_path / "so.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "so.xlsx")["ban-sao"]
+    assert [(row[0], row[7]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]] == [
+        ("01/SY-SGD&ĐT", "Sao từ 01/QĐ-SGD&ĐT"), ("02/TS-SGD&ĐT", "Sao từ 01/QĐ-SGD&ĐT (trang 1)"),
+        ("03/SL-SGD&ĐT", "Sao từ 01/SY-SGD&ĐT")]
 
 
 def test_a_trich_sao_holds_only_the_pages_named(home, tmp_path):
@@ -219,3 +224,25 @@ def test_a_copy_cannot_revoke_a_document(home, tmp_path):
     ok(copy(home, tmp_path, "1", "--form", "sao-y"))
     result = run(home, "revoke", "2", "--by", "3")
     assert result.exit_code == 2 and "01/SY-SGD&ĐT (id 3) is a copy" in result.output
+
+
+def test_a_copy_numbered_meanwhile_by_another_clerk_moves_this_one_to_the_next_number(home, tmp_path, monkeypatch):
+    """The number is confirmed under the writers' lock; a block made with a number taken meanwhile is made again."""
+    from archive import Archive
+    from archive import copies as copies_module
+
+    real_make, numbers, other = copies_module._make, [], []
+
+    def make_while_another_clerk_copies(*args):
+        numbers.append(args[2])
+        if len(numbers) == 1:  # this clerk has made its block with 01; another one copies before it locks
+            with Archive.open(home) as elsewhere:
+                other.append(copies_module.make_copy(elsewhere, 1, "sao-y").record.number_symbol)
+        return real_make(*args)
+
+    monkeypatch.setattr(copies_module, "_make", make_while_another_clerk_copies)
+    with Archive.open(home) as archive:
+        record = copies_module.make_copy(archive, 1, "sao-y").record
+    assert other == ["01/SY-SGD&ĐT"] and numbers == [1, 1, 2]
+    assert record.number_symbol == "02/SY-SGD&ĐT"
+    assert "Số: 02/SY-SGD&ĐT" in pdf_pages(record.files["pdf"].path)[-1]
