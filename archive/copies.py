@@ -76,7 +76,7 @@ def make_copy(archive: Archive, source_id: int, form: str, *, pages: str | None 
         source = load_record(archive.db, source.id, archive.store)
         warnings.append(f"{source.number_symbol} had no PDF: it was made first (`docgen pdf {source.id}`)")
     original = archive.store.read_verified(source.files["pdf"].sha256)
-    chosen = _chosen_pages(pages, copy_form, source.files["pdf"].pages or 0)
+    chosen = _chosen_pages(pages, copy_form, _page_count(original))
     register = SECRET_REGISTER if source.secrecy else REGISTER
     lines = recipients_lines(list(recipients))
 
@@ -172,6 +172,12 @@ def _chosen_pages(text: str | None, form: CopyForm, count: int) -> list[int]:
             raise ArchiveError(f"--pages: {part.strip()} is not within the document's pages 1-{count}")
         chosen += [page for page in range(first, last + 1) if page not in chosen]
     return sorted(chosen)
+
+
+def _page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def pages_text(pages: list[int]) -> str:

@@ -4,6 +4,7 @@ search and verify of copies, through the CLI as a clerk uses it."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import openpyxl
@@ -184,6 +185,11 @@ def test_a_copy_is_found_by_search_and_verify_checks_its_files_and_link(home, tm
     result = run(home, "verify")
     assert result.exit_code == 1 and "01/SY-SGD&ĐT (id 3, 2026): its link to the document it copies was changed" \
         in result.output
+    stored = ok(run(home, "show", "3", "--json"))["files"][1]["path"]
+    os.chmod(stored, 0o600)
+    with open(stored, "r+b") as handle:
+        handle.write(b"%PDF-1.7 forged")
+    assert "01/SY-SGD&ĐT (id 3, 2026): PDF file is corrupted" in run(home, "verify").output
 
 
 def test_a_secret_documents_copy_is_secret_and_numbers_apart(home, tmp_path):
