@@ -120,12 +120,14 @@ def test_bad_requests_name_the_option_and_use_no_number(home, tmp_path, args, me
 
 
 def test_a_revoked_document_is_refused_and_no_number_is_used(home, tmp_path):
+    ok(copy(home, tmp_path, "1", "--form", "sao-y"))  # 01/SY, made while the decision was in force
     ok(run(home, "revoke", "1", "--by", "2"))
     before = store_files(home)
-    result = copy(home, tmp_path, "1", "--form", "sao-y")
-    assert result.exit_code == 2 and "01/QĐ-SGD&ĐT (id 1) was revoked by 02/KH-SGD&ĐT" in result.output
+    for args in (["1", "--form", "sao-y"], ["01/SY-SGD&ĐT", "--form", "sao-luc"]):
+        result = copy(home, tmp_path, *args)
+        assert result.exit_code == 2 and "01/QĐ-SGD&ĐT (id 1) was revoked by 02/KH-SGD&ĐT" in result.output
     assert store_files(home) == before
-    assert ok(copy(home, tmp_path, "2", "--form", "sao-y"))["number_symbol"] == "01/SY-SGD&ĐT"
+    assert ok(copy(home, tmp_path, "2", "--form", "sao-y"))["number_symbol"] == "02/SY-SGD&ĐT"
 
 
 def test_a_replaced_document_is_copied_with_a_warning(home, tmp_path):
