@@ -77,6 +77,7 @@ def make_copy(archive: Archive, source_id: int, form: str, *, pages: str | None 
         warnings.append(f"{source.number_symbol} had no PDF: it was made first (`docgen pdf {source.id}`)")
     original = archive.store.read_verified(source.files["pdf"].sha256)
     chosen = _chosen_pages(pages, copy_form, _page_count(original))
+    picked = pages_text(chosen) if pages else None
     register = SECRET_REGISTER if source.secrecy else REGISTER
     lines = recipients_lines(list(recipients))
 
@@ -87,6 +88,7 @@ def make_copy(archive: Archive, source_id: int, form: str, *, pages: str | None 
     staged, committed = [], False
     try:
         with archive.writing() as db:
+            _check_source(db, load_record(db, source.id), copy_form, [])  # revoked meanwhile?
             number = archive.registers.next_number(db, register, copy_date)
             if number != expected:
                 made = _make(archive, copy_form, number, copy_date, signing, lines, original, chosen)
@@ -94,13 +96,13 @@ def make_copy(archive: Archive, source_id: int, form: str, *, pages: str | None 
             for content in (block, pdf):
                 staged.append(archive.store.stage(content))
             copy_id = _insert(db, archive, source, copy_form, register, number, copy_date, signing, signer, lines,
-                              pages_text(chosen) if pages else None, actor)
+                              picked, actor)
             db.executemany("INSERT INTO files (document_id, role, sha256, size, pages, created_at) "
                            "VALUES (?, ?, ?, ?, ?, ?)",
                            [(copy_id, "docx", staged[0], len(block), None, audit.now()),
                             (copy_id, "pdf", staged[1], len(pdf), page_count, audit.now())])
             db.execute("INSERT INTO copies (document_id, source_id, form, pages) VALUES (?, ?, ?, ?)",
-                       (copy_id, source.id, copy_form.key, pages_text(chosen) if pages else None))
+                       (copy_id, source.id, copy_form.key, picked))
             record = load_record(db, copy_id)
             audit.record(db, "copy", actor, copy_id, number_symbol=record.number_symbol, register=register,
                          year=copy_date.year, form=copy_form.key, source_id=source.id,

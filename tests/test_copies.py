@@ -254,3 +254,23 @@ def test_a_copy_numbered_meanwhile_by_another_clerk_moves_this_one_to_the_next_n
     assert other == ["01/SY-SGD&ĐT"] and numbers == [1, 1, 2]
     assert record.number_symbol == "02/SY-SGD&ĐT"
     assert "Số: 02/SY-SGD&ĐT" in pdf_pages(record.files["pdf"].path)[-1]
+
+
+def test_a_document_revoked_while_its_copy_is_made_is_not_copied(home, monkeypatch):
+    from archive import Archive, revoke
+    from archive import copies as copies_module
+
+    real_make = copies_module._make
+
+    def make_while_another_clerk_revokes(*args):
+        with Archive.open(home) as elsewhere:
+            revoke(elsewhere, 1, by=2)
+        return real_make(*args)
+
+    before = store_files(home)
+    monkeypatch.setattr(copies_module, "_make", make_while_another_clerk_revokes)
+    with Archive.open(home) as archive:
+        with pytest.raises(copies_module.ArchiveError, match="was revoked by 02/KH-SGD&ĐT"):
+            copies_module.make_copy(archive, 1, "sao-y")
+    assert store_files(home) == before
+    assert ok(run(home, "list", "--register", "ban-sao", "--json"))["count"] == 0
