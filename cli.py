@@ -283,6 +283,10 @@ def print_document(record, history=None) -> None:
                      f"{rel.number_symbol} (id {rel.by_document_id})"))
     for rel in record.supersedes:
         rows.append(("Thu hồi" if rel.relation == "revoked" else "Thay thế", f"{rel.number_symbol} (id {rel.document_id})"))
+    if record.copy_of:
+        rows.append(("Bản sao của", copy_line(record.copy_of, record.copy_of.source_id)))
+    for link in record.copies_made:
+        rows.append(("Bản sao", copy_line(link, link.copy_id)))
     for label, value in rows:
         if value not in (None, ""):
             lines = str(value).splitlines()
@@ -404,7 +408,6 @@ def get(ctx, ref, output, pdf, year, include_secret, as_json) -> None:
     Example: docgen get 05/QĐ-SGD&ĐT -o qd.pdf
     """
     from archive import ArchiveError, IntegrityProblem, find_document, load_record
-    from archive.store import fsync_dir
 
     role = copy_role(output, pdf)
     with open_archive(ctx) as archive:
@@ -420,16 +423,30 @@ def get(ctx, ref, output, pdf, year, include_secret, as_json) -> None:
         except IntegrityProblem as exc:
             click.echo(f"Error: {record.number_symbol}: {exc}", err=True)
             sys.exit(1)
-    staged = output.with_name(f".{output.name}.part")
-    staged.write_bytes(content)
-    staged.replace(output)
-    fsync_dir(output.parent)
+    write_out(content, output)
     info = {"id": record.id, "number_symbol": record.number_symbol, "role": role, "path": str(output),
             "sha256": stored.sha256, "size": stored.size}
     if as_json:
         emit_json(info)
     else:
         click.echo(f"Wrote {output} ({record.number_symbol}, {role.upper()})", err=True)
+
+
+def copy_line(link, other_id: int) -> str:
+    from docgen.copy_block import FORMS
+
+    pages = f", trang {link.pages}" if link.pages else ""
+    return f"{link.number_symbol} (id {other_id}; {FORMS[link.form].label.lower()}{pages})"
+
+
+def write_out(content: bytes, output: Path) -> None:
+    """Write OUTPUT whole or not at all."""
+    from archive.store import fsync_dir
+
+    staged = output.with_name(f".{output.name}.part")
+    staged.write_bytes(content)
+    staged.replace(output)
+    fsync_dir(output.parent)
 
 
 def copy_role(output: Path, pdf: bool) -> str:
@@ -498,6 +515,52 @@ def pdf(ctx, refs, missing, year, actor, include_secret, as_json) -> None:
     else:
         click.echo(f"Made {len(made)} PDF(s)" + (f": ids {', '.join(map(str, made))}" if made else
                                                  " (every document named already has one)"), err=True)
+
+
+@cli.command()
+@click.argument("ref", metavar="ID|NUMBER_SYMBOL")
+@click.option("--form", required=True, type=click.Choice(["sao-y", "sao-luc", "trich-sao"]),
+              help="Sao y (the whole original), sao lục (from a sao y copy), trích sao (some pages).")
+@click.option("--pages", metavar="1-2", help="The pages a trích sao copies (e.g. 1-2 or 1,3).")
+@click.option("--signer", metavar="KEY", help="Who signs the copy: a key of the agency file (default: its first).")
+@click.option("--to", "recipients", multiple=True, metavar="RECIPIENT",
+              help="A recipient (Nơi nhận) of the copy; repeat for several ('- Lưu: VT.' is added).")
+@click.option("--date", type=DATE, help="Date of the copy, YYYY-MM-DD or dd/mm/yyyy (default: today).")
+@click.option("-o", "--output", required=True, type=OUTPUT, help="The copy's PDF to write.")
+@click.option("--year", type=YEAR, help="The year, when the number-symbol exists in several.")
+@actor_option
+@include_secret_option
+@click.option("--json", "as_json", is_flag=True, help="Print the copy's record as JSON.")
+@click.pass_context
+@reports_errors
+def copy(ctx, ref, form, pages, signer, recipients, date, output, year, actor, include_secret, as_json) -> None:
+    """Make a lawful copy (bản sao) of an issued document: its pages, then the copy block
+    (SAO Y / SAO LỤC / TRÍCH SAO, the copy's own number, date, signer, Nơi nhận), numbered in
+    the copies' register and archived as a copy that points at its original.
+
+    \b
+    Example:
+      docgen copy 05/QĐ-SGD&ĐT --form sao-y --signer pho_giam_doc --to "Phòng GDĐT Hòa An" -o sao-y.pdf
+      docgen copy 12 --form trich-sao --pages 1-2 -o trich-sao.pdf
+    """
+    from archive import find_document
+    from archive.copies import make_copy
+
+    with open_archive(ctx) as archive:
+        found = find_document(archive.db, ref, year=year, include_secret=include_secret)
+        copied = make_copy(archive, found, form, pages=pages, signer=signer, recipients=list(recipients),
+                           date=date, actor=actor)
+        content = archive.store.read_verified(copied.record.files["pdf"].sha256)
+    write_out(content, output)
+    for warning in copied.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    record = copied.record
+    if as_json:
+        emit_json({**copied.as_dict(), "output": str(output)})
+    else:
+        click.echo(f"Copied {record.copy_of.number_symbol} as {record.number_symbol} (id {record.id}, "
+                   f"{record.pages} page(s)) dated {short_date(record.date)}, register {record.register}; "
+                   f"wrote {output}")
 
 
 def supersede_command(relation: str):

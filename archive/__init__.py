@@ -18,6 +18,7 @@ from .errors import ArchiveError, IntegrityProblem
 if TYPE_CHECKING:
     from .backup import BackupResult, backup, restore
     from .changelog import Change, LogEnd
+    from .copies import Copied, make_copy
     from .home import Archive
     from .issuing import Issued, issue_document
     from .pdf_copies import make_pdfs
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 LAZY = {
     "BackupResult": "backup", "backup": "backup", "restore": "backup",
-    "Archive": "home", "Change": "changelog", "LogEnd": "changelog",
+    "Archive": "home", "Change": "changelog", "LogEnd": "changelog", "Copied": "copies", "make_copy": "copies",
     "Issued": "issuing", "issue_document": "issuing", "make_pdfs": "pdf_copies",
     "DocumentRecord": "records", "FileRecord": "records", "Relation": "records", "find_document": "records",
     "list_documents": "records", "load_record": "records", "NumberRegister": "register",
@@ -40,7 +41,7 @@ LAZY = {
 __getattr__ = lazy_attributes(__name__, LAZY, like_modules=frozenset({"backup", "verify"}))
 
 __all__ = [
-    "Archive", "ArchiveError", "BackupResult", "Change", "DocumentRecord", "FileRecord", "IntegrityProblem",
+    "Archive", "ArchiveError", "BackupResult", "Change", "Copied", "DocumentRecord", "FileRecord", "IntegrityProblem",
     "Issued", "LogEnd", "NumberRegister", "Relation", "VerifyReport", "backup", "export_register", "find_document",
-    "issue_document", "list_documents", "load_record", "make_pdfs", "replace", "restore", "revoke", "verify",
+    "issue_document", "list_documents", "load_record", "make_copy", "make_pdfs", "replace", "restore", "revoke", "verify",
 ]

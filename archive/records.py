@@ -38,6 +38,17 @@ class Relation:
 
 
 @dataclass
+class CopyLink:
+    """A lawful copy (archive/copies.py) and the document it was made from."""
+
+    form: str  # "sao-y", "sao-luc", "trich-sao"
+    copy_id: int
+    source_id: int
+    number_symbol: str  # of the other side, for display
+    pages: str | None  # the pages of a trích sao
+
+
+@dataclass
 class DocumentRecord:
     id: int
     register: str
@@ -73,6 +84,9 @@ class DocumentRecord:
     # Relations where this document is the older side (at most one) and the newer side.
     superseded_by: Relation | None = None
     supersedes: list[Relation] = field(default_factory=list)
+    # For a copy, the document it copies; for any document, the copies made of it.
+    copy_of: CopyLink | None = None
+    copies_made: list[CopyLink] = field(default_factory=list)
 
     @property
     def pages(self) -> int | None:
@@ -86,7 +100,8 @@ class DocumentRecord:
         return out
 
 
-_COLUMNS = [f for f in DocumentRecord.__dataclass_fields__ if f not in ("files", "superseded_by", "supersedes")]
+_COLUMNS = [f for f in DocumentRecord.__dataclass_fields__
+            if f not in ("files", "superseded_by", "supersedes", "copy_of", "copies_made")]
 
 
 def load_record(db: sqlite3.Connection, document_id: int, store=None, *, include_secret: bool = True) -> DocumentRecord:
@@ -121,6 +136,12 @@ def _record(db: sqlite3.Connection, row: sqlite3.Row, store, include_secret: boo
                         (record.id,)):
         record.supersedes.append(Relation(r["relation"], r["document_id"], r["by_document_id"], r["other"],
                                           r["recorded_at"], r["recorded_by"]))
+    for r in db.execute("SELECT c.*, d.number_symbol AS other FROM copies c JOIN documents d ON d.id = c.source_id "
+                        f"WHERE c.document_id = ?{visible}", (record.id,)):
+        record.copy_of = CopyLink(r["form"], r["document_id"], r["source_id"], r["other"], r["pages"])
+    for r in db.execute("SELECT c.*, d.number_symbol AS other FROM copies c JOIN documents d ON d.id = c.document_id "
+                        f"WHERE c.source_id = ?{visible} ORDER BY c.document_id", (record.id,)):
+        record.copies_made.append(CopyLink(r["form"], r["document_id"], r["source_id"], r["other"], r["pages"]))
     return record
 
 

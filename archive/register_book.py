@@ -62,6 +62,9 @@ class BookRow:
         for relation in record.supersedes:
             verb = "Thu hồi" if relation.relation == "revoked" else "Thay thế"
             notes.append(f"{verb} {relation.number_symbol}")
+        if record.copy_of:
+            pages = f" (trang {record.copy_of.pages})" if record.copy_of.pages else ""
+            notes.append(f"Sao từ {record.copy_of.number_symbol}{pages}")
         return cls(record.number_symbol, dt.date.fromisoformat(record.date), f"{type_name}\n{subject}",
                    record.signer_name or "", "\n".join(record.recipients), record.file_copy or "",
                    record.copies, "; ".join(notes))

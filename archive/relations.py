@@ -31,6 +31,9 @@ def _supersede(archive: Archive, document_id: int, by: int, relation: str, actor
             other = old.superseded_by
             raise ArchiveError(f"{old.number_symbol} (id {old.id}) is already {old.status} "
                                f"by {other.number_symbol} (id {other.by_document_id}); nothing was changed")
+        if new.copy_of is not None:
+            raise ArchiveError(f"{new.number_symbol} (id {new.id}) is a copy: only a document the agency issues "
+                               f"can {verb} another")
         if new.status != "issued":
             raise ArchiveError(f"{new.number_symbol} (id {new.id}) is itself {new.status}: "
                                f"a document no longer in force cannot {verb} another")

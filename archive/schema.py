@@ -176,6 +176,18 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     DROP TABLE changes;
     ALTER TABLE changes_new RENAME TO changes;
     """,
+    # 6: lawful copies (archive/copies.py): a copy is a document of its own register that points at
+    # the document it copies (sao y, trích sao: the original; sao lục: a sao y copy).
+    """
+    CREATE TABLE copies (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+        source_id   INTEGER NOT NULL REFERENCES documents (id),
+        form        TEXT    NOT NULL CHECK (form IN ('sao-y', 'sao-luc', 'trich-sao')),
+        pages       TEXT,
+        CHECK (document_id <> source_id)
+    );
+    CREATE INDEX copies_source ON copies (source_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

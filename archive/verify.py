@@ -13,6 +13,7 @@ makes it), signatures not checked against a root because the home trusts none.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -85,8 +86,15 @@ def _check_numbers(db, report: VerifyReport) -> None:
 def _check_documents(db, names: dict[int, str], report: VerifyReport) -> None:
     with_docx = {r[0] for r in db.execute("SELECT document_id FROM files WHERE role = 'docx'")}
     without_pdf = set(missing_pdfs(db))
-    audited = {r[0] for r in db.execute("SELECT document_id FROM audit WHERE action = 'issue'")}
+    audited = {r[0] for r in db.execute("SELECT document_id FROM audit WHERE action IN ('issue', 'copy')")}
     relations = {r["document_id"]: r["relation"] for r in db.execute("SELECT document_id, relation FROM relations")}
+    # A copy's link to its source is vouched for by its record's data, which the audit chain covers.
+    for r in db.execute("SELECT c.document_id, c.source_id, c.form, c.pages, d.data FROM copies c "
+                        "JOIN documents d ON d.id = c.document_id ORDER BY c.document_id"):
+        data = json.loads(r["data"])
+        if [data.get("source_id"), data.get("form"), data.get("pages")] != [r["source_id"], r["form"], r["pages"]]:
+            report.problems.append(f"{names[r['document_id']]}: its link to the document it copies was changed "
+                                   "outside docgen (it differs from the copy's record)")
     for row in db.execute("SELECT id, status FROM documents ORDER BY id"):
         name = names[row["id"]]
         if row["id"] not in with_docx:

@@ -18,6 +18,7 @@ KIND_LABELS = {
     "giay_moi": "Giấy mời",
     "giay_gioi_thieu": "Giấy giới thiệu",
     "giay_nghi_phep": "Giấy nghỉ phép",
+    "ban_sao": "Bản sao",  # a lawful copy (docgen/copy_block.py), registered like a document
 }
 
 

@@ -34,11 +34,13 @@ def imported_fingerprint(record: "ImportedRecord") -> str:
 def issued_entry(record: "DocumentRecord") -> Entry:
     from .extract import ExtractError, extract
 
-    docx = record.files.get("docx")
+    # A lawful copy's text is its PDF's: the pages it copies, then its block (its DOCX is the block alone).
+    role = "pdf" if record.copy_of else "docx"
+    stored = record.files.get(role)
     text = ""
-    if docx and docx.path:
+    if stored and stored.path:
         try:
-            text = extract(docx.path, suffix=".docx").text
+            text = extract(stored.path, suffix=f".{role}").text
         except ExtractError:
             text = ""  # a missing or damaged file is `docgen verify`'s to report; index the metadata
     return Entry(

@@ -178,6 +178,10 @@ def _define_styles(doc: Document) -> None:
     _paragraph_style(doc, "ND30 Page Number", size=size["page_number"], align=CENTER)
     contact = _paragraph_style(doc, "ND30 Contact", size=size["contact"], align=CENTER)
     _top_border(contact.element)
+    # The copy block (bản sao): under a full-width rule, its form name bold upper case 13-14 pt.
+    copy_rule = _paragraph_style(doc, "ND30 Copy Rule", size=1, after=6)
+    _bottom_border(copy_rule.element)
+    _paragraph_style(doc, "ND30 Copy Form", size=size["type_name"], bold=True, align=CENTER)
 
 
 def _border(tag: str, sz: str = "6") -> OxmlElement:
@@ -585,6 +589,25 @@ def preparer_block(doc) -> None:
     para(right, "ND30 Signer", "{{ preparer.name }}")
 
 
+def copy_block(doc) -> None:
+    """A lawful copy's block (Decree 30, Appendix I, the presentation of copies): under a solid
+    rule as wide as the text area, the copying agency (left) and the form of copy (right, bold
+    upper case), the copy's number and symbol (left) and the place and date of the copy
+    (right), then Nơi nhận (left) and the signing authority and signer (right), as for a
+    document (items 2, 3, 4, 7 and 9b)."""
+    para(doc, "ND30 Copy Rule")
+    table = layout_table(doc, HEADER_COLUMNS, rows=2)
+    left, right = table.rows[0].cells
+    only_if(left, "parent_agency", "ND30 Parent Agency", "{{ parent_agency }}")
+    para(left, "ND30 Agency", "{{ agency_name }}")
+    para(left, "ND30 Rule")
+    para(right, "ND30 Copy Form", "{{ copy_form }}")
+    left, right = table.rows[1].cells
+    para(left, "ND30 Number", "{{ number_line }}")
+    para(right, "ND30 Date", "{{ date_line }}")
+    signature_block(doc)
+
+
 # Each kind's template, top to bottom.
 KINDS = {
     "ke_hoach": [header_block, title_block, body_loop, signature_block],
@@ -607,6 +630,7 @@ KINDS = {
     "giay_moi": [header_block, title_block, body_loop, signature_block],
     "giay_gioi_thieu": [header_block, type_name_block, body_loop, signature_block],
     "giay_nghi_phep": [header_block, type_name_block, body_loop, signature_block],
+    "ban_sao": [copy_block],
 }
 # Kinds whose first page carries the agency's contact line (item 13).
 CONTACT_FOOTER = {"cong_van"}
