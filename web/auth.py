@@ -23,7 +23,7 @@ LOGIN_WINDOW_S = 300
 
 def open_archive(request: Request) -> Iterator[Archive]:
     """The home, opened for one request (a connection per request: handlers run in threads)."""
-    archive = Archive.open(request.app.state.home)
+    archive = Archive.open(request.app.state.home, handed_between_threads=True)
     try:
         yield archive
     finally:

@@ -130,7 +130,7 @@ def issue_page(request: Request, user: User = Depends(require("issue"))):
 
 
 @router.post("/issue", include_in_schema=False)
-async def issue_form(request: Request, kind: str = Form(max_length=64), text: str = Form("", max_length=DATA_FILE_BYTES),
+def issue_form(request: Request, kind: str = Form(max_length=64), text: str = Form("", max_length=DATA_FILE_BYTES),
                      upload: UploadFile | None = File(None), action: str = Form("preview"), csrf: str = Form(""),
                      user: User = Depends(require("issue")), archive: Archive = Depends(open_archive)):
     """Preview (the draft and the checker's findings) or issue the data typed or uploaded."""
@@ -142,7 +142,7 @@ async def issue_form(request: Request, kind: str = Form(max_length=64), text: st
     check_csrf(request, csrf)
     name, content = "du-lieu.yaml", text.encode("utf-8")
     if upload is not None and upload.filename:
-        content = await upload.read(DATA_FILE_BYTES + 1)
+        content = upload.file.read(DATA_FILE_BYTES + 1)
         name = re.sub(r"[^\w.-]+", "-", Path(upload.filename).name) or name
         if Path(name).suffix.lower() not in (".yaml", ".yml", ".json"):
             name += ".yaml"
