@@ -231,3 +231,12 @@ def test_user_and_token_commands(tmp_path):
     assert run(home, "user", "remove", "lan").exit_code == 0
     assert json.loads(run(home, "user", "list", "--json").stdout) == []
     assert run(home, "verify").exit_code == 0
+
+
+def test_the_search_form_sends_empty_filters_which_mean_none(site):
+    client, tokens, _ = site
+    page = client.get("/", params={"q": "kiem tra", "kind": "", "year": "", "signer": "", "unit": "", "status": "",
+                                   "sort": "relevance"}, headers=bearer(tokens, "donvi"))
+    assert page.status_code == 200 and "Kế hoạch kiểm tra nội bộ trường học" in page.text
+    bad = client.get("/", params={"q": "x", "year": "hai"}, headers=bearer(tokens, "donvi"))
+    assert bad.status_code == 422 and "year: expected a year" in bad.text and "<html" in bad.text

@@ -58,6 +58,9 @@ def create_app(home: str | os.PathLike | None = None) -> FastAPI:
     @app.exception_handler(DocgenError)
     async def bad_data(request: Request, exc: DocgenError):
         problems = exc.problems if isinstance(exc, DataError) else [str(exc)]
+        if not request.url.path.startswith("/api/"):
+            return render_page(request, "error.html", {"title": "Dữ liệu không hợp lệ", "message": str(exc)},
+                               status_code=422)
         return JSONResponse({"detail": str(exc), "problems": problems}, status_code=422)
 
     @app.exception_handler(RequestValidationError)

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from archive import Archive
 from archive.errors import ArchiveError
-from archive.users import User, get_user, user_for_token
+from archive.users import ROLE_LABELS, User, get_user, user_for_token
 
 SESSION_COOKIE = "docgen_session"
 SESSION_SECONDS = 12 * 3600  # a working day
@@ -82,7 +82,7 @@ def require(permission: str):
 
     def allowed(user: User = Depends(current_user)) -> User:
         if not user.may(permission):
-            raise HTTPException(403, f"Vai trò {user.role} không có quyền này ({permission})")
+            raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này ({permission})")
         return user
 
     return allowed

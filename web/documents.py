@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from archive import Archive
 from archive.errors import ArchiveError, IntegrityProblem
-from archive.users import User, record_use
+from archive.users import ROLE_LABELS, User, record_use
 from docgen.limits import DATA_FILE_BYTES
 
 from .auth import check_csrf, open_archive, require
@@ -68,7 +68,7 @@ def api_show(ref: str, user: User = Depends(require("view")), archive: Archive =
 def stored_copy(archive: Archive, ref: str, role: str, user: User) -> Response:
     """The stored DOCX or PDF, its hash checked."""
     if not user.may("download"):
-        raise HTTPException(403, f"Vai trò {user.role} không có quyền này (download)")
+        raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này (download)")
     record, _ = load_visible(archive, ref, user)
     stored = record.files.get(role)
     if stored is None:

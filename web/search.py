@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from archive import Archive
 from archive.users import User, record_use
+from docgen.errors import DocgenError
 from docgen.limits import QUERY_CHARS
 
 from .auth import open_archive, require
@@ -23,14 +24,18 @@ class SearchForm:
     """The query and filters of the API and the home page, read the same way (dates as the CLI reads them)."""
 
     def __init__(self, q: str = Query("", max_length=QUERY_CHARS), kind: str | None = Query(None, max_length=64),
-                 year: int | None = Query(None, ge=1, le=9999), date_from: str | None = Query(None, alias="from"),
+                 year: str | None = Query(None, max_length=4), date_from: str | None = Query(None, alias="from"),
                  date_to: str | None = Query(None, alias="to"), signer: str | None = Query(None, max_length=200),
-                 unit: str | None = Query(None, max_length=64), status: str | None = Query(None, pattern="^(" +
-                                                                                            "|".join(STATUSES) + ")$"),
+                 unit: str | None = Query(None, max_length=64), status: str | None = Query(None, max_length=16),
                  sort: str = Query("relevance", pattern="^(relevance|date)$"),
                  limit: int = Query(PAGE, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=10_000)):
-        self.q, self.kind, self.year, self.signer, self.unit = q, kind or None, year, signer or None, unit or None
-        self.status, self.sort, self.limit, self.offset = status or None, sort, limit, offset
+        # An empty field of the page's form means no filter.
+        self.q, self.kind, self.signer, self.unit = q, kind or None, signer or None, unit or None
+        self.sort, self.limit, self.offset = sort, limit, offset
+        self.year = _year(year) if year else None
+        if status and status not in STATUSES:
+            raise DocgenError(f"status: expected one of {', '.join(STATUSES)} (got {status!r})")
+        self.status = status or None
         self.date_from, self.date_to = _date(date_from, "from"), _date(date_to, "to")
 
     def run(self, archive: Archive, user: User):
@@ -45,8 +50,13 @@ class SearchForm:
         return results
 
 
+def _year(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 9999:
+        raise DocgenError(f"year: expected a year such as 2025 (got {value!r})")
+    return int(value)
+
+
 def _date(value: str | None, name: str) -> dt.date | None:
-    from docgen.errors import DocgenError
     from docgen.vietnamese import parse_date
 
     if not value:
