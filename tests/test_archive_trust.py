@@ -267,7 +267,8 @@ def test_verify_flags_store_entries_that_are_not_plain_files(home, tmp_path):
 def test_an_older_home_gets_its_audit_chain_on_open(home):
     db = sqlite3.connect(home / "archive.sqlite")
     db.executescript("ALTER TABLE audit DROP COLUMN hash; ALTER TABLE audit DROP COLUMN state; "
-                     "DROP TABLE changes; DROP TABLE change_log; PRAGMA user_version = 2;")
+                     "DROP TABLE changes; DROP TABLE change_log; DROP TABLE tokens; DROP TABLE users; "
+                     "PRAGMA user_version = 2;")
     db.close()
     with Archive.open(home) as archive:
         assert verify(archive).ok
