@@ -240,3 +240,39 @@ def test_the_search_form_sends_empty_filters_which_mean_none(site):
     assert page.status_code == 200 and "Kế hoạch kiểm tra nội bộ trường học" in page.text
     bad = client.get("/", params={"q": "x", "year": "hai"}, headers=bearer(tokens, "donvi"))
     assert bad.status_code == 422 and "year: expected a year" in bad.text and "<html" in bad.text
+
+
+def test_an_admin_manages_users_and_tokens_and_nobody_else_does(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    tokens = make_web_home(tmp_path / "home")
+    client = TestClient(create_app(tmp_path / "home"))
+    for name in ("vanthu", "donvi"):
+        assert client.get("/api/users", headers=bearer(tokens, name)).status_code == 403
+    added = client.post("/api/users", json={"name": "hoa", "role": "reader", "password": "mật khẩu của hoa"},
+                        headers=bearer(tokens, "admin"))
+    assert added.status_code == 201 and added.json()["role"] == "reader"
+    again = client.post("/api/users", json={"name": "hoa", "role": "reader"}, headers=bearer(tokens, "admin"))
+    assert again.status_code == 422 and "exists already" in again.json()["detail"]
+    assert client.post("/api/users", json={"name": "x", "role": "boss"}, headers=bearer(tokens, "admin")).status_code == 422
+    token = client.post("/api/users/hoa/tokens", headers=bearer(tokens, "admin")).json()["token"]
+    assert client.get("/api/search", params={"q": "ke"}, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert client.delete("/api/users/hoa", headers=bearer(tokens, "admin")).status_code == 204
+    assert client.get("/api/search", params={"q": "ke"}, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    login(client, "admin")
+    page = client.get("/users")
+    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    assert page.status_code == 200 and "vanthumat" in page.text
+    given = client.post("/users", data={"action": "token", "name": "donvi", "csrf": csrf})
+    assert "dg_" in given.text and "chỉ hiện một lần" in given.text
+    assert audit_rows(tmp_path / "home", "token create")[-1][0] == "admin"
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(site):
+    client, tokens, _ = site
+    huge = b"{" + b" " * (6 * 1024 * 1024) + b"}"
+    answer = client.post("/api/documents", content=huge, headers={**bearer(tokens, "vanthu"),
+                                                                   "Content-Type": "application/json"})
+    assert answer.status_code == 413 and "5 MB" in answer.json()["detail"]

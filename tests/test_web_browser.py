@@ -178,3 +178,16 @@ def test_a_clerk_previews_and_issues(server, browser):
     click_and_wait(browser, browser.find_element(By.ID, "issue"))
     assert browser.find_element(By.ID, "number-symbol").text == "03/KH-SGD&ĐT"
     shot(browser, "issued")
+
+
+def test_an_admin_adds_a_user_on_the_users_page(server, browser):
+    from selenium.webdriver.common.by import By
+
+    log_in(browser, server, "admin")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Người dùng"))
+    browser.find_element(By.ID, "new-name").send_keys("truonghoc")
+    browser.find_element(By.NAME, "password").send_keys("mật khẩu trường học")
+    click_and_wait(browser, browser.find_element(By.ID, "add-user"))
+    assert browser.find_element(By.ID, "message").text == "Đã thêm người dùng truonghoc"
+    assert "truonghoc" in browser.find_element(By.CSS_SELECTOR, "table.users").text
+    shot(browser, "users")

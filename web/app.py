@@ -14,10 +14,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive import Archive
 from docgen.errors import DataError, DocgenError
+from docgen.limits import DATA_FILE_BYTES
 
-from . import documents, login, search
+from . import documents, login, search, users
 from .pages import render_page
 
+# A request body: a data file at most (docgen/limits.py), with room for a form's other fields.
+MAX_BODY = DATA_FILE_BYTES + 64 * 1024
 SECRET_FILE = "web.key"  # signs session cookies; shared by the workers of one home
 STATIC = Path(__file__).parent / "static"
 
@@ -42,8 +45,20 @@ def create_app(home: str | os.PathLike | None = None) -> FastAPI:
     app.state.secret = prepare_home(home)
     app.state.login_failures = {}
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (login, search, documents):
+    for module in (login, search, documents, users):
         app.include_router(module.router)
+
+    @app.middleware("http")
+    async def bounded_body(request: Request, call_next):
+        """Refuse a body over MAX_BODY before reading it (a body of unknown length is refused too)."""
+        if request.method in ("POST", "PUT", "PATCH"):
+            length = request.headers.get("content-length", "")
+            if not length.isdigit():
+                return JSONResponse({"detail": "Content-Length is required"}, status_code=411)
+            if int(length) > MAX_BODY:
+                return JSONResponse({"detail": f"the request is over {MAX_BODY // 1024} KB (a data file may have "
+                                               f"{DATA_FILE_BYTES // (1024 * 1024)} MB)"}, status_code=413)
+        return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -108,8 +108,16 @@ def throttle(request: Request, name: str) -> None:
             raise HTTPException(429, "Đăng nhập sai quá nhiều lần: thử lại sau 5 phút")
 
 
+# Names and addresses remembered at most; past it, those without a recent failure are forgotten.
+REMEMBERED = 10_000
+
+
 def failed_login(request: Request, name: str) -> None:
     failures = request.app.state.login_failures
+    if len(failures) > REMEMBERED:
+        cutoff = time.monotonic() - LOGIN_WINDOW_S
+        for key in [k for k, times in failures.items() if not times or times[-1] < cutoff]:
+            del failures[key]
     for key in (f"name:{name}", f"addr:{client(request)}"):
         failures.setdefault(key, []).append(time.monotonic())
 
