@@ -189,7 +189,7 @@ def test_issue_page_previews_with_findings_then_issues(site):
                          follow_redirects=False)
     assert upload.status_code == 303, upload.text[-1500:]
     document = client.get(upload.headers["location"])
-    assert "Kế hoạch bồi dưỡng hè" in document.text and "vanthu" in document.text
+    assert "Kế hoạch bồi dưỡng hè" in document.text and "ban hành · vanthu" in document.text
     client.cookies.clear()
 
 

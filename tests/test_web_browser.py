@@ -82,13 +82,27 @@ def browser(tmp_path_factory):
         chrome.quit()
 
 
-def click_and_wait(browser, element) -> None:
-    """Click what loads a new page, and wait until it has replaced the old one."""
+def click_and_wait(browser, by: str, value: str) -> None:
+    """Click what loads a new page, and wait until it has replaced the old one.
+
+    Chromium may still be settling the page that was just loaded (its node ids change): the
+    element is then looked up again and clicked again."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = browser.find_element("tag name", "html")
-    element.click()
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
+    for attempt in range(5):
+        old = browser.find_element("tag name", "html")
+        try:
+            browser.find_element(by, value).click()
+            break
+        except StaleElementReferenceException:
+            pass
+        except WebDriverException as exc:
+            if "does not belong to the document" not in str(exc):
+                raise
+        time.sleep(0.2)
     WebDriverWait(browser, 30).until(expected_conditions.staleness_of(old))
     WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
@@ -108,7 +122,7 @@ def log_in(browser, url: str, name: str) -> None:
     browser.find_element(By.ID, "name").send_keys(name)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     shot(browser, f"login-{name}")
-    click_and_wait(browser, browser.find_element(By.ID, "login"))
+    click_and_wait(browser, By.ID, "login")
     assert browser.current_url == f"{url}/"
 
 
@@ -118,7 +132,7 @@ def search(browser, words: str) -> list[str]:
     box = browser.find_element(By.ID, "q")
     box.clear()
     box.send_keys(words)
-    click_and_wait(browser, browser.find_element(By.ID, "search"))
+    click_and_wait(browser, By.ID, "search")
     return [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".hit .subject")]
 
 
@@ -136,7 +150,7 @@ def test_a_reader_logs_in_searches_opens_a_document_and_downloads_its_pdf(server
     assert "mật" not in " ".join(search(browser, "ke hoach")).lower()  # the secret plan is not there
     assert browser.find_element(By.ID, "total").text.startswith("2 văn bản")
     search(browser, "kiem tra")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, ".hit a.number"))
+    click_and_wait(browser, By.CSS_SELECTOR, ".hit a.number")
     assert browser.find_element(By.ID, "number-symbol").text == "02/KH-SGD&ĐT"
     shot(browser, "document")
     browser.find_element(By.ID, "download-pdf").click()
@@ -168,14 +182,14 @@ def test_a_clerk_previews_and_issues(server, browser):
     from .web_home import DATA
 
     log_in(browser, server, "vanthu")
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Ban hành"))
+    click_and_wait(browser, By.LINK_TEXT, "Ban hành")
     text = yaml.safe_dump({**DATA, "subject": "Kế hoạch bồi dưỡng giáo viên hè", "date": "2025-04-01"},
                           allow_unicode=True)
     browser.find_element(By.ID, "text").send_keys(text)
-    click_and_wait(browser, browser.find_element(By.ID, "preview"))
+    click_and_wait(browser, By.ID, "preview")
     assert "Kế hoạch bồi dưỡng giáo viên hè" in browser.find_element(By.ID, "preview-result").text
     shot(browser, "issue-preview")
-    click_and_wait(browser, browser.find_element(By.ID, "issue"))
+    click_and_wait(browser, By.ID, "issue")
     assert browser.find_element(By.ID, "number-symbol").text == "03/KH-SGD&ĐT"
     shot(browser, "issued")
 
@@ -184,10 +198,10 @@ def test_an_admin_adds_a_user_on_the_users_page(server, browser):
     from selenium.webdriver.common.by import By
 
     log_in(browser, server, "admin")
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Người dùng"))
+    click_and_wait(browser, By.LINK_TEXT, "Người dùng")
     browser.find_element(By.ID, "new-name").send_keys("truonghoc")
     browser.find_element(By.NAME, "password").send_keys("mật khẩu trường học")
-    click_and_wait(browser, browser.find_element(By.ID, "add-user"))
+    click_and_wait(browser, By.ID, "add-user")
     assert browser.find_element(By.ID, "message").text == "Đã thêm người dùng truonghoc"
     assert "truonghoc" in browser.find_element(By.CSS_SELECTOR, "table.users").text
     shot(browser, "users")

@@ -15,6 +15,9 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")  # au
 templates.env.filters["short_date"] = lambda value: short_date(value) if value else ""
 templates.env.filters["type_label"] = lambda value: type_label(value) if value else ""
 templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
+# The audit trail's actions as a document's history shows them.
+ACTION_LABELS = {"issue": "ban hành", "pdf": "tạo bản PDF", "revoke": "bị thu hồi", "replace": "bị thay thế"}
+templates.env.filters["action_label"] = lambda action: ACTION_LABELS.get(action, action)
 
 
 def render_page(request: Request, name: str, context: dict, status_code: int = 200):
