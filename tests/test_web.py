@@ -276,3 +276,37 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(site):
     answer = client.post("/api/documents", content=huge, headers={**bearer(tokens, "vanthu"),
                                                                    "Content-Type": "application/json"})
     assert answer.status_code == 413 and "5 MB" in answer.json()["detail"]
+
+
+def test_revoke_replace_register_render_and_check_follow_the_roles(tmp_path):
+    import io
+
+    import openpyxl
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    tokens = make_web_home(tmp_path / "home")
+    client = TestClient(create_app(tmp_path / "home"))
+    assert client.post("/api/documents/1/revoke", json={"by": "3"}, headers=bearer(tokens, "donvi")).status_code == 403
+    assert client.post("/api/documents/2/revoke", json={"by": "3"}, headers=bearer(tokens, "vanthu")).status_code == 404
+    revoked = client.post("/api/documents/1/revoke", json={"by": "3"}, headers=bearer(tokens, "vanthu"))
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    assert revoked.json()["superseded_by"]["by_document_id"] == 3
+    again = client.post("/api/documents/1/replace", json={"by": "3"}, headers=bearer(tokens, "vanthu"))
+    assert again.status_code == 422
+    assert client.get("/api/register?year=2025", headers=bearer(tokens, "soanthao")).status_code == 403
+    book = client.get("/api/register?year=2025", headers=bearer(tokens, "vanthu"))
+    sheet = openpyxl.load_workbook(io.BytesIO(book.content)).active
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "kiểm tra nội bộ" in text and "mật" not in text.lower()
+    assert client.get("/api/register?year=2019", headers=bearer(tokens, "vanthu")).status_code == 422
+    body = {"kind": "ke_hoach", "data": {**DATA, "number": 7}}
+    assert client.post("/api/render", json=body, headers=bearer(tokens, "donvi")).status_code == 403
+    draft = client.post("/api/render", json=body, headers=bearer(tokens, "soanthao"))
+    assert draft.status_code == 200 and draft.content.startswith(b"PK")
+    checked = client.post("/api/check", files={"file": ("du-thao.docx", draft.content)},
+                          headers=bearer(tokens, "soanthao")).json()
+    assert checked["ok"] is True and checked["findings"] == []
+    not_docx = client.post("/api/check", files={"file": ("a.docx", b"hello")}, headers=bearer(tokens, "soanthao"))
+    assert not_docx.status_code == 422 and "not a .docx" in not_docx.json()["detail"]

@@ -16,7 +16,7 @@ from archive import Archive
 from docgen.errors import DataError, DocgenError
 from docgen.limits import DATA_FILE_BYTES
 
-from . import documents, login, search, users
+from . import documents, drafting, login, search, users
 from .pages import render_page
 
 # A request body: a data file at most (docgen/limits.py), with room for a form's other fields.
@@ -45,7 +45,7 @@ def create_app(home: str | os.PathLike | None = None) -> FastAPI:
     app.state.secret = prepare_home(home)
     app.state.login_failures = {}
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (login, search, documents, users):
+    for module in (login, search, documents, drafting, users):
         app.include_router(module.router)
 
     @app.middleware("http")

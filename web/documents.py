@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -17,7 +17,7 @@ from archive.errors import ArchiveError, IntegrityProblem
 from archive.users import ROLE_LABELS, User, record_use
 from docgen.limits import DATA_FILE_BYTES
 
-from .auth import check_csrf, open_archive, require
+from .auth import check_csrf, current_user, open_archive, require
 from .pages import render_page
 
 router = APIRouter()
@@ -100,6 +100,40 @@ def api_issue(body: IssueRequest, request: Request, user: User = Depends(require
     data = {k: v for k, v in body.data.items() if k != "agency"}
     issued = issue_document(archive, body.kind, data, date=body.date, pdf=body.pdf, actor=user.name)
     return issued.as_dict()
+
+
+class Supersede(BaseModel):
+    by: str = Field(max_length=200, description="The newer document (id or number-symbol) that revokes or replaces it")
+
+
+@router.post("/api/documents/{ref:path}", tags=["documents"])
+def api_supersede(ref: str, body: Supersede, request: Request, user: User = Depends(current_user),
+                  archive: Archive = Depends(open_archive)) -> dict:
+    """`.../revoke` or `.../replace` with {"by": ID}: as `docgen revoke|replace ID --by ID --json`."""
+    import archive as lib
+
+    base, _, verb = ref.rpartition("/")
+    if not base or verb not in ("revoke", "replace"):
+        raise HTTPException(404, "POST /api/documents/{id}/revoke or /replace")
+    if not user.may(verb):
+        raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này ({verb})")
+    check_csrf(request, request.headers.get("x-csrf-token"))
+    old, new = find_visible(archive, base, user), find_visible(archive, body.by, user)
+    return getattr(lib, verb)(archive, old, by=new, actor=user.name).as_dict()
+
+
+@router.get("/api/register", tags=["documents"])
+def api_register(year: int = Query(ge=1, le=9999), user: User = Depends(require("register")),
+                 archive: Archive = Depends(open_archive)) -> Response:
+    """The register of outgoing documents of `year` as .xlsx (the secret register only for --secret users)."""
+    from archive import export_register
+
+    with tempfile.TemporaryDirectory(prefix="docgen-web-") as folder:
+        path = Path(folder) / f"so-van-ban-di-{year}.xlsx"
+        export_register(archive, year, path, actor=user.name, include_secret=user.secret)
+        content = path.read_bytes()
+    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
 
 
 # -- pages ---------------------------------------------------------------------------------
