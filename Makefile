@@ -1,4 +1,5 @@
-# make demo  - set everything up and run the main job (examples -> demo-out/)
+# make demo  - set everything up and run the main job (examples -> demo-out/), then serve the demo
+#              home at http://127.0.0.1:8000 (DEMO_SERVE=0 make demo: do not serve)
 # make test  - set everything up and run the test suite
 # make bench - run the benchmarks (table on stdout, JSON in bench/results/)
 PYTHON ?= python3
@@ -14,19 +15,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# LibreOffice (PDF output), Liberation fonts (a metric twin of Times New Roman), poppler and
-# Tesseract with its Vietnamese model (scanned documents read by OCR at import).
+# LibreOffice (PDF output), Liberation fonts (a metric twin of Times New Roman), poppler,
+# Tesseract with its Vietnamese model (scanned documents read by OCR at import), and Chromium
+# with its driver (the web pages are tested in a real browser).
 # Installed with apt-get when running as root; otherwise say what is missing.
 # With CI=true anything missing fails the run instead of skipping the tests that need it.
 system:
 	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Liberation Serif" || ! command -v pdftoppm >/dev/null 2>&1 \
-	    || ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+	    || ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
+	    || ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing LibreOffice, Liberation fonts, poppler-utils and Tesseract (Vietnamese) with apt-get..."; \
+	    echo "Installing LibreOffice, Liberation fonts, poppler-utils, Tesseract (Vietnamese) and Chromium with apt-get..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie >/dev/null; \
+	      libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie \
+	      chromium chromium-driver >/dev/null; \
 	  else \
-	    echo "Missing: install libreoffice-writer-nogui, fonts-liberation2, poppler-utils, tesseract-ocr and tesseract-ocr-vie" >&2; \
+	    echo "Missing: install libreoffice-writer-nogui, fonts-liberation2, poppler-utils, tesseract-ocr, tesseract-ocr-vie, chromium and chromium-driver" >&2; \
 	    if [ "$$CI" = true ]; then exit 1; fi; \
 	  fi; \
 	fi

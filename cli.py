@@ -1145,5 +1145,160 @@ def verify_pdf(ctx, files, trust, as_json) -> None:
         sys.exit(1)
 
 
+# -- The web service: users, tokens, serving (archive/users.py, web/, issue 11) -------------------
+
+
+ROLE = click.Choice(["admin", "clerk", "drafter", "reader"])
+
+
+def read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    """A password from one line of stdin (scripts), or typed twice at a prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
+@cli.group(name="user", cls=OrderedGroup)
+def user_group() -> None:
+    """Users of the web service (`docgen serve`) and their roles: reader, drafter, clerk, admin."""
+
+
+@user_group.command(name="add")
+@click.argument("name")
+@click.option("--role", type=ROLE, required=True,
+              help="reader: search, view; drafter: + drafts, check; clerk: + issue, revoke, import; admin: + users.")
+@click.option("--secret", is_flag=True, help="May see documents marked MẬT, TỐI MẬT or TUYỆT MẬT.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin instead of a prompt.")
+@click.option("--no-password", is_flag=True, help="No password: the user signs in with API tokens only.")
+@actor_option
+@click.pass_context
+@reports_errors
+def user_add(ctx, name, role, secret, password_stdin, no_password, actor) -> None:
+    """Add a user NAME with a role.
+
+    Example: echo 'mật khẩu dài' | docgen user add lan --role clerk --password-stdin
+    """
+    from archive.users import add_user
+
+    password = None if no_password else read_password(password_stdin)
+    with open_archive(ctx) as archive:
+        user = add_user(archive, name, role, secret=secret, password=password, actor=actor)
+    click.echo(f"Added user {user.name} ({user.role}{', secret documents' if user.secret else ''})", err=True)
+
+
+@user_group.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
+@click.pass_context
+@reports_errors
+def user_list(ctx, as_json) -> None:
+    """List the users, their roles and tokens in force."""
+    from archive.users import list_users
+
+    with open_archive(ctx) as archive:
+        users = list_users(archive.db)
+    if as_json:
+        emit_json([u.as_dict() for u in users])
+        return
+    for u in users:
+        click.echo(f"{u.name:<20} {u.role:<8} {'secret' if u.secret else '':<7} {u.tokens} token(s)")
+
+
+@user_group.command(name="remove")
+@click.argument("name")
+@actor_option
+@click.pass_context
+@reports_errors
+def user_remove(ctx, name, actor) -> None:
+    """Remove user NAME and its tokens (the audit trail keeps what it did)."""
+    from archive.users import remove_user
+
+    with open_archive(ctx) as archive:
+        remove_user(archive, name, actor=actor)
+    click.echo(f"Removed user {name}", err=True)
+
+
+@user_group.command(name="passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin instead of a prompt.")
+@actor_option
+@click.pass_context
+@reports_errors
+def user_passwd(ctx, name, password_stdin, actor) -> None:
+    """Set the password of user NAME."""
+    from archive.users import set_password
+
+    password = read_password(password_stdin, "New password")
+    with open_archive(ctx) as archive:
+        set_password(archive, name, password, actor=actor)
+    click.echo(f"Changed the password of {name}", err=True)
+
+
+@cli.group(name="token", cls=OrderedGroup)
+def token_group() -> None:
+    """API tokens (Authorization: Bearer TOKEN) of the web service's users."""
+
+
+@token_group.command(name="create")
+@click.argument("name")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help='Print {"token": ..., "id": ...}.')
+@click.pass_context
+@reports_errors
+def token_create(ctx, name, actor, as_json) -> None:
+    """Print a new API token for user NAME (only its hash is kept: copy it now).
+
+    Example: curl -H "Authorization: Bearer $(docgen token create lan)" http://127.0.0.1:8000/api/search?q=ke+hoach
+    """
+    from archive.users import create_token
+
+    with open_archive(ctx) as archive:
+        token_id, token = create_token(archive, name, actor=actor)
+    if as_json:
+        emit_json({"token": token, "id": token_id, "user": name})
+    else:
+        click.echo(token)
+
+
+@token_group.command(name="revoke")
+@click.argument("name")
+@click.option("--id", "token_id", type=click.IntRange(min=1), help="Only this token (default: all of NAME's).")
+@actor_option
+@click.pass_context
+@reports_errors
+def token_revoke(ctx, name, token_id, actor) -> None:
+    """Revoke the API tokens of user NAME."""
+    from archive.users import revoke_tokens
+
+    with open_archive(ctx) as archive:
+        ids = revoke_tokens(archive, name, token_id=token_id, actor=actor)
+    click.echo(f"Revoked {len(ids)} token(s) of {name}", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.pass_context
+@reports_errors
+def serve(ctx, host, port, workers) -> None:
+    """Serve the home's search, documents and issuing in a browser and as an HTTP API.
+
+    Users sign in with the accounts of `docgen user add`; the API takes `Authorization:
+    Bearer TOKEN` (`docgen token create`). Behind a reverse proxy with TLS, see README.
+
+    Example: docgen --home docgen-data serve --port 8000
+    """
+    import os
+
+    import uvicorn
+
+    from web.app import prepare_home
+
+    prepare_home(ctx.obj["home"])
+    os.environ["DOCGEN_HOME"] = str(Path(ctx.obj["home"]).absolute())
+    click.echo(f"Serving {ctx.obj['home']} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", proxy_headers=True, server_header=False)
+
 if __name__ == "__main__":
     cli()

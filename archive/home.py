@@ -94,15 +94,18 @@ class Archive:
         return cls.open(home)
 
     @classmethod
-    def open(cls, home: str | os.PathLike) -> "Archive":
-        """Open a home: run pending migrations, then finish any interrupted issue."""
+    def open(cls, home: str | os.PathLike, *, handed_between_threads: bool = False) -> "Archive":
+        """Open a home: run pending migrations, then finish any interrupted issue.
+
+        `handed_between_threads`: the caller uses it from one thread at a time, not always the
+        same one (the web service opens it in one worker thread and answers in another)."""
         home = Path(home)
         path = home / DATABASE
         if not path.is_file():
             raise ArchiveError(f"{home}: not an archive home (no {DATABASE}): create one with "
                                f"`docgen --home {home} init --agency AGENCY.yaml`")
         try:
-            db = connect(path)
+            db = connect(path, same_thread=not handed_between_threads)
         except sqlite3.DatabaseError as exc:
             raise cannot_open(path, exc) from exc
         try:
@@ -257,11 +260,11 @@ def cannot_open(path: Path, exc: sqlite3.DatabaseError) -> ArchiveError:
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, same_thread: bool = True) -> sqlite3.Connection:
     # The database, its -wal and -shm (SQLite gives them the database's mode) are the owner's alone.
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writers).
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=same_thread)
     try:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA foreign_keys = ON")

@@ -188,6 +188,25 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     CREATE INDEX copies_source ON copies (source_id);
     """,
+    # 7: the web service's users (archive/users.py): Argon2 password hashes, API tokens stored as hashes.
+    """
+    CREATE TABLE users (
+        name          TEXT    PRIMARY KEY,
+        role          TEXT    NOT NULL CHECK (role IN ('reader', 'drafter', 'clerk', 'admin')),
+        secret        INTEGER NOT NULL DEFAULT 0 CHECK (secret IN (0, 1)),
+        password_hash TEXT,
+        created_at    TEXT    NOT NULL,
+        created_by    TEXT    NOT NULL
+    );
+    CREATE TABLE tokens (
+        id         INTEGER PRIMARY KEY,
+        user_name  TEXT    NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+        digest     TEXT    NOT NULL UNIQUE CHECK (length(digest) = 64),
+        created_at TEXT    NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE INDEX tokens_user ON tokens (user_name);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

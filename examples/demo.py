@@ -5,12 +5,16 @@
    export the register of outgoing documents for each year, and verify the archive.
 3. Search the archive as a clerk types: no diacritics, a number-symbol in another spelling.
 4. Build the example nomination dossier for the Ministry from its spreadsheet.
+5. Add one demo account per role and serve the demo home at http://127.0.0.1:8000 (Ctrl-C stops;
+   DEMO_SERVE=0 skips serving, as tests and CI do).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -120,12 +124,45 @@ def build_example_dossier() -> int:
     return 0
 
 
+# One account per role; demo passwords, printed, for a demo home only.
+DEMO_ACCOUNTS = {"quantri": ("admin", True), "vanthu": ("clerk", True), "soanthao": ("drafter", False),
+                 "donvi": ("reader", False)}
+
+
+def add_demo_accounts() -> None:
+    from archive.users import add_user
+
+    print("== Demo accounts of the web service (one per role) ==")
+    with Archive.open(OUT / "home") as archive:
+        for name, (role, secret) in DEMO_ACCOUNTS.items():
+            password = f"{name}-demo-2025"
+            add_user(archive, name, role, secret=secret, password=password, actor="demo")
+            print(f"{role:<8} {name:<10} password {password}{'  (sees secret documents)' if secret else ''}")
+    print()
+
+
+def serve() -> int:
+    """`docgen serve` on the demo home until Ctrl-C."""
+    print("== Serving the demo home at http://127.0.0.1:8000 (Ctrl-C stops) ==", flush=True)
+    command = [sys.executable, "-c", "from cli import cli; cli()", "--home", str(OUT / "home"), "serve",
+               "--port", "8000"]
+    try:
+        return subprocess.run(command, cwd=EXAMPLES_DIR.parent).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     problems = render_and_check()
     problems += issue_into_archive()
     problems += build_example_dossier()
-    return 1 if problems else 0
+    add_demo_accounts()
+    if problems:
+        return 1
+    if os.environ.get("DEMO_SERVE", "1") != "0":
+        return serve()
+    return 0
 
 
 if __name__ == "__main__":

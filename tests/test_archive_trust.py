@@ -268,7 +268,8 @@ def test_an_older_home_gets_its_audit_chain_on_open(home):
     db = sqlite3.connect(home / "archive.sqlite")
     undo_signing_migration(db)
     db.executescript("ALTER TABLE audit DROP COLUMN hash; ALTER TABLE audit DROP COLUMN state; "
-                     "DROP TABLE changes; DROP TABLE change_log; DROP TABLE copies; PRAGMA user_version = 2;")
+                     "DROP TABLE changes; DROP TABLE change_log; DROP TABLE copies; DROP TABLE tokens; "
+                     "DROP TABLE users; PRAGMA user_version = 2;")
     db.close()
     with Archive.open(home) as archive:
         assert verify(archive).ok

@@ -197,6 +197,8 @@ def test_an_old_archive_is_migrated_and_its_index_reconciled_without_a_rebuild(a
     archive.db.execute("DROP TABLE changes")
     archive.db.execute("DROP TABLE change_log")
     archive.db.execute("DROP TABLE copies")
+    archive.db.execute("DROP TABLE tokens")
+    archive.db.execute("DROP TABLE users")
     archive.db.execute("PRAGMA user_version = 3")
     archive.db.execute("COMMIT")
     (archive.home / "index" / position.POSITION_FILE).unlink()

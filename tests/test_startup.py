@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import AGENCY, EXAMPLES, ROOT
 
-HEAVY = ("docxtpl", "docx", "openpyxl", "pypdf", "tantivy", "pydantic")
+HEAVY = ("docxtpl", "docx", "openpyxl", "pypdf", "tantivy", "pydantic", "fastapi", "uvicorn", "argon2")
 PROBE = """
 import sys
 sys.argv = ["docgen", *sys.argv[1:]]
@@ -44,7 +44,8 @@ def home(tmp_path_factory):
     return home
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["search", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["search", "--help"], ["serve", "--help"],
+                                  ["user", "--help"]])
 def test_help_and_version_import_nothing_heavy(args):
     assert imported_by(*args) == set()
 

@@ -1,0 +1,207 @@
+"""The pages in a real browser: Debian's Chromium driven by Selenium against `docgen serve` in a subprocess.
+
+Screenshots of each page are left in the test's temporary folder (looked at when the pages change).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+from .web_home import PASSWORD, make_web_home
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1100,900")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, soffice):
+    home = tmp_path_factory.mktemp("browser") / "home"
+    make_web_home(home)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", "from cli import cli; cli()", "--home", str(home), "serve",
+                                "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{url}/api/health", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            process.kill()
+            pytest.fail(f"docgen serve did not start: {process.communicate()[0].decode()}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.skip("chromium and chromium-driver are not installed: run `make test` as root or "
+                    "apt-get install chromium chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    chrome = webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    chrome.downloads = downloads
+    chrome.shots = tmp_path_factory.mktemp("screenshots")
+    try:
+        yield chrome
+    finally:
+        chrome.quit()
+
+
+def click_and_wait(browser, by: str, value: str) -> None:
+    """Click what loads a new page, and wait until it has replaced the old one.
+
+    Chromium may still be settling the page that was just loaded (its node ids change): the
+    element is then looked up again and clicked again."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
+    for attempt in range(5):
+        old = browser.find_element("tag name", "html")
+        try:
+            browser.find_element(by, value).click()
+            break
+        except StaleElementReferenceException:
+            pass
+        except WebDriverException as exc:
+            if "does not belong to the document" not in str(exc):
+                raise
+        time.sleep(0.2)
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(old))
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
+def shot(browser, name: str) -> Path:
+    path = browser.shots / f"{name}.png"
+    browser.save_screenshot(str(path))
+    return path
+
+
+def log_in(browser, url: str, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.delete_all_cookies()
+    browser.get(f"{url}/")
+    assert "/login" in browser.current_url
+    browser.find_element(By.ID, "name").send_keys(name)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    shot(browser, f"login-{name}")
+    click_and_wait(browser, By.ID, "login")
+    assert browser.current_url == f"{url}/"
+
+
+def search(browser, words: str) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    box = browser.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys(words)
+    click_and_wait(browser, By.ID, "search")
+    return [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".hit .subject")]
+
+
+def test_a_reader_logs_in_searches_opens_a_document_and_downloads_its_pdf(server, browser):
+    from selenium.webdriver.common.by import By
+
+    log_in(browser, server, "donvi")
+    found = search(browser, "kiem tra noi bo")
+    shot(browser, "search-no-marks")
+    assert found == ["Kế hoạch kiểm tra nội bộ trường học"], browser.page_source[-3000:]
+    marks = [m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, ".hit mark")]
+    assert "kiểm" in marks
+    assert search(browser, "kiểm tra nội bộ") == ["Kế hoạch kiểm tra nội bộ trường học"]
+    shot(browser, "search")
+    assert "mật" not in " ".join(search(browser, "ke hoach")).lower()  # the secret plan is not there
+    assert browser.find_element(By.ID, "total").text.startswith("2 văn bản")
+    search(browser, "kiem tra")
+    click_and_wait(browser, By.CSS_SELECTOR, ".hit a.number")
+    assert browser.find_element(By.ID, "number-symbol").text == "02/KH-SGD&ĐT"
+    shot(browser, "document")
+    browser.find_element(By.ID, "download-pdf").click()
+    for _ in range(100):
+        done = [p for p in browser.downloads.iterdir() if p.suffix == ".pdf"]
+        if done:
+            break
+        time.sleep(0.1)
+    assert done and done[0].read_bytes().startswith(b"%PDF")
+
+
+def test_a_reader_sees_neither_the_issue_page_nor_a_secret_document(server, browser):
+    from selenium.webdriver.common.by import By
+
+    log_in(browser, server, "donvi")
+    assert not browser.find_elements(By.LINK_TEXT, "Ban hành")
+    browser.get(f"{server}/issue")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Không có quyền"
+    shot(browser, "issue-refused")
+    browser.get(f"{server}/documents/2")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Không tìm thấy"
+    assert "mật" not in browser.page_source.lower().replace("mật khẩu", "")
+
+
+def test_a_clerk_previews_and_issues(server, browser):
+    import yaml
+    from selenium.webdriver.common.by import By
+
+    from .web_home import DATA
+
+    log_in(browser, server, "vanthu")
+    click_and_wait(browser, By.LINK_TEXT, "Ban hành")
+    text = yaml.safe_dump({**DATA, "subject": "Kế hoạch bồi dưỡng giáo viên hè", "date": "2025-04-01"},
+                          allow_unicode=True)
+    browser.find_element(By.ID, "text").send_keys(text)
+    click_and_wait(browser, By.ID, "preview")
+    assert "Kế hoạch bồi dưỡng giáo viên hè" in browser.find_element(By.ID, "preview-result").text
+    shot(browser, "issue-preview")
+    click_and_wait(browser, By.ID, "issue")
+    assert browser.find_element(By.ID, "number-symbol").text == "03/KH-SGD&ĐT"
+    shot(browser, "issued")
+
+
+def test_an_admin_adds_a_user_on_the_users_page(server, browser):
+    from selenium.webdriver.common.by import By
+
+    log_in(browser, server, "admin")
+    click_and_wait(browser, By.LINK_TEXT, "Người dùng")
+    browser.find_element(By.ID, "new-name").send_keys("truonghoc")
+    browser.find_element(By.NAME, "password").send_keys("mật khẩu trường học")
+    click_and_wait(browser, By.ID, "add-user")
+    assert browser.find_element(By.ID, "message").text == "Đã thêm người dùng truonghoc"
+    assert "truonghoc" in browser.find_element(By.CSS_SELECTOR, "table.users").text
+    shot(browser, "users")

@@ -1,0 +1,35 @@
+"""A home for the web tests: three documents (one secret), one user per role, and a token each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from archive import Archive, issue_document
+from archive.users import add_user, create_token
+
+from .conftest import AGENCY
+from .test_render import PLAN
+
+DATA = json.loads(json.dumps({k: v for k, v in PLAN.items() if k != "agency"}, default=str))
+PASSWORD = "mật khẩu thử nghiệm"
+# name -> (role, may see secret documents)
+USERS = {"admin": ("admin", True), "vanthu": ("clerk", False), "vanthumat": ("clerk", True),
+         "soanthao": ("drafter", False), "donvi": ("reader", False)}
+
+
+def make_web_home(home: Path) -> dict[str, str]:
+    """The home, and a token per user."""
+    with Archive.init(home, AGENCY, actor="test") as archive:
+        issue_document(archive, "ke_hoach", {**DATA, "subject": "Kế hoạch tổ chức hội thi giáo viên dạy giỏi"},
+                       date=dt.date(2025, 1, 5), pdf=False)
+        issue_document(archive, "ke_hoach", {**DATA, "secrecy": "MẬT", "subject": "Kế hoạch bảo vệ đề thi mật"},
+                       date=dt.date(2025, 1, 6), pdf=True)
+        issue_document(archive, "ke_hoach", {**DATA, "subject": "Kế hoạch kiểm tra nội bộ trường học"},
+                       date=dt.date(2025, 2, 3), pdf=True)
+        tokens = {}
+        for name, (role, secret) in USERS.items():
+            add_user(archive, name, role, secret=secret, password=PASSWORD, actor="test")
+            tokens[name] = create_token(archive, name, actor="test")[1]
+    return tokens

@@ -1,0 +1,126 @@
+"""Who is asking: a Bearer token or the signed session cookie; what they may do; CSRF; login throttling."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Iterator
+
+from fastapi import Depends, HTTPException, Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from archive import Archive
+from archive.errors import ArchiveError
+from archive.users import ROLE_LABELS, User, get_user, user_for_token
+
+SESSION_COOKIE = "docgen_session"
+SESSION_SECONDS = 12 * 3600  # a working day
+# Login attempts: at most this many failures per name and per client address in the window.
+LOGIN_FAILURES = 5
+LOGIN_WINDOW_S = 300
+
+
+def open_archive(request: Request) -> Iterator[Archive]:
+    """The home, opened for one request (a connection per request: handlers run in threads)."""
+    archive = Archive.open(request.app.state.home, handed_between_threads=True)
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+def _sessions(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.secret, salt="docgen-session")
+
+
+def session_cookie(request: Request, user: User) -> tuple[str, str]:
+    """A new signed session for `user`: (cookie value, its CSRF token)."""
+    csrf = secrets.token_urlsafe(24)
+    return _sessions(request).dumps({"user": user.name, "csrf": csrf}), csrf
+
+
+def read_session(request: Request) -> dict | None:
+    value = request.cookies.get(SESSION_COOKIE)
+    if not value:
+        return None
+    try:
+        return _sessions(request).loads(value, max_age=SESSION_SECONDS)
+    except BadSignature:
+        return None
+
+
+def set_session(response, value: str, request: Request) -> None:
+    response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/")
+
+
+def optional_user(request: Request, archive: Archive = Depends(open_archive)) -> User | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return user_for_token(archive.db, header[7:].strip())
+    session = read_session(request)
+    if session is None:
+        return None
+    try:
+        user = get_user(archive.db, session["user"])
+    except ArchiveError:  # removed since
+        return None
+    request.state.csrf = session["csrf"]
+    return user
+
+
+def current_user(user: User | None = Depends(optional_user)) -> User:
+    if user is None:
+        raise HTTPException(401, "Cần đăng nhập (Authorization: Bearer TOKEN hoặc phiên đăng nhập)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def require(permission: str):
+    """A dependency: the current user, if their role grants `permission` (403 otherwise)."""
+
+    def allowed(user: User = Depends(current_user)) -> User:
+        if not user.may(permission):
+            raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này ({permission})")
+        return user
+
+    return allowed
+
+
+def check_csrf(request: Request, sent: str | None) -> None:
+    """A form (or a cookie-authenticated API call) must carry the session's CSRF token."""
+    if request.headers.get("authorization", "")[:7].lower() == "bearer ":
+        return  # a token is not sent by the browser on its own
+    expected = getattr(request.state, "csrf", None) or request.cookies.get("docgen_csrf")
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise HTTPException(403, "Phiên biểu mẫu không hợp lệ (CSRF): tải lại trang và thử lại")
+
+
+def throttle(request: Request, name: str) -> None:
+    """Refuse a login (429) after LOGIN_FAILURES failures in LOGIN_WINDOW_S for the name or the address."""
+    failures = request.app.state.login_failures
+    cutoff = time.monotonic() - LOGIN_WINDOW_S
+    for key in (f"name:{name}", f"addr:{client(request)}"):
+        recent = [t for t in failures.get(key, []) if t > cutoff]
+        failures[key] = recent
+        if len(recent) >= LOGIN_FAILURES:
+            raise HTTPException(429, "Đăng nhập sai quá nhiều lần: thử lại sau 5 phút")
+
+
+# Names and addresses remembered at most; past it, those without a recent failure are forgotten.
+REMEMBERED = 10_000
+
+
+def failed_login(request: Request, name: str) -> None:
+    failures = request.app.state.login_failures
+    if len(failures) > REMEMBERED:
+        cutoff = time.monotonic() - LOGIN_WINDOW_S
+        for key in [k for k, times in failures.items() if not times or times[-1] < cutoff]:
+            del failures[key]
+    for key in (f"name:{name}", f"addr:{client(request)}"):
+        failures.setdefault(key, []).append(time.monotonic())
+
+
+def client(request: Request) -> str:
+    return request.client.host if request.client else "-"

@@ -1,0 +1,198 @@
+"""Documents: list, show, download (API and page), and issuing (API and the clerk's page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from archive import Archive
+from archive.errors import ArchiveError, IntegrityProblem
+from archive.users import ROLE_LABELS, User, record_use
+from docgen.limits import DATA_FILE_BYTES
+
+from .auth import check_csrf, current_user, open_archive, require
+from .pages import render_page
+
+router = APIRouter()
+MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+
+
+def find_visible(archive: Archive, ref: str, user: User) -> int:
+    """The id `ref` names, if `user` may see it: a secret document is as missing as one never issued (404)."""
+    from archive import find_document
+
+    try:
+        return find_document(archive.db, ref, include_secret=user.secret)
+    except ArchiveError as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+def load_visible(archive: Archive, ref: str, user: User):
+    from archive import load_record
+    from archive.audit import history
+
+    document_id = find_visible(archive, ref, user)
+    record = load_record(archive.db, document_id, archive.store, include_secret=user.secret)
+    return record, history(archive.db, document_id)
+
+
+@router.get("/api/documents", tags=["documents"])
+def api_list(year: int | None = None, kind: str | None = None, register: str | None = None,
+             user: User = Depends(require("view")), archive: Archive = Depends(open_archive)) -> dict:
+    from archive import list_documents
+
+    with archive.reading() as db:
+        records = list_documents(db, year=year, kind=kind, register=register, store=archive.store,
+                                 include_secret=user.secret)
+    return {"count": len(records), "documents": [r.as_dict() for r in records]}
+
+
+@router.get("/api/documents/{ref:path}", tags=["documents"])
+def api_show(ref: str, user: User = Depends(require("view")), archive: Archive = Depends(open_archive)):
+    """A document by id or number-symbol (as `docgen show --json`); `.../docx` and `.../pdf` its stored copies."""
+    base, _, role = ref.rpartition("/")
+    if base and role in MEDIA:
+        return stored_copy(archive, base, role, user)
+    record, events = load_visible(archive, ref, user)
+    record_use(archive, user.name, "web view", document=record.id)
+    return {**record.as_dict(), "history": events}
+
+
+def stored_copy(archive: Archive, ref: str, role: str, user: User) -> Response:
+    """The stored DOCX or PDF, its hash checked."""
+    if not user.may("download"):
+        raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này (download)")
+    record, _ = load_visible(archive, ref, user)
+    stored = record.files.get(role)
+    if stored is None:
+        raise HTTPException(404, f"{record.number_symbol} has no {role.upper()} yet")
+    try:
+        content = archive.store.read_verified(stored.sha256)
+    except IntegrityProblem as exc:
+        raise HTTPException(500, f"{record.number_symbol}: {exc}") from exc
+    record_use(archive, user.name, "web download", document=record.id, role=role)
+    name = re.sub(r"[^\w.-]+", "-", record.number_symbol, flags=re.ASCII).strip("-") or str(record.id)
+    return Response(content, media_type=MEDIA[role],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{role}"'})
+
+
+class IssueRequest(BaseModel):
+    kind: str = Field(max_length=64)
+    data: dict[str, Any]
+    date: dt.date | None = None
+    pdf: bool = False
+
+
+@router.post("/api/documents", status_code=201, tags=["documents"])
+def api_issue(body: IssueRequest, request: Request, user: User = Depends(require("issue")),
+              archive: Archive = Depends(open_archive)) -> dict:
+    """Issue a document (the home's agency; an `agency` key in data is ignored): `docgen issue --json`."""
+    from archive import issue_document
+
+    check_csrf(request, request.headers.get("x-csrf-token"))
+    data = {k: v for k, v in body.data.items() if k != "agency"}
+    issued = issue_document(archive, body.kind, data, date=body.date, pdf=body.pdf, actor=user.name)
+    return issued.as_dict()
+
+
+class Supersede(BaseModel):
+    by: str = Field(max_length=200, description="The newer document (id or number-symbol) that revokes or replaces it")
+
+
+@router.post("/api/documents/{ref:path}", tags=["documents"])
+def api_supersede(ref: str, body: Supersede, request: Request, user: User = Depends(current_user),
+                  archive: Archive = Depends(open_archive)) -> dict:
+    """`.../revoke` or `.../replace` with {"by": ID}: as `docgen revoke|replace ID --by ID --json`."""
+    import archive as lib
+
+    base, _, verb = ref.rpartition("/")
+    if not base or verb not in ("revoke", "replace"):
+        raise HTTPException(404, "POST /api/documents/{id}/revoke or /replace")
+    if not user.may(verb):
+        raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này ({verb})")
+    check_csrf(request, request.headers.get("x-csrf-token"))
+    old, new = find_visible(archive, base, user), find_visible(archive, body.by, user)
+    return getattr(lib, verb)(archive, old, by=new, actor=user.name).as_dict()
+
+
+@router.get("/api/register", tags=["documents"])
+def api_register(year: int = Query(ge=1, le=9999), user: User = Depends(require("register")),
+                 archive: Archive = Depends(open_archive)) -> Response:
+    """The register of outgoing documents of `year` as .xlsx (the secret register only for --secret users)."""
+    from archive import export_register
+
+    with tempfile.TemporaryDirectory(prefix="docgen-web-") as folder:
+        path = Path(folder) / f"so-van-ban-di-{year}.xlsx"
+        export_register(archive, year, path, actor=user.name, include_secret=user.secret)
+        content = path.read_bytes()
+    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+@router.get("/documents/{ref:path}", include_in_schema=False)
+def document_page(request: Request, ref: str, user: User = Depends(require("view")),
+                  archive: Archive = Depends(open_archive)):
+    from archive.records import STATUS_LABELS
+
+    record, events = load_visible(archive, ref, user)
+    record_use(archive, user.name, "web view", document=record.id)
+    return render_page(request, "document.html", {"user": user, "record": record, "history": events,
+                                                  "status": STATUS_LABELS[record.status]})
+
+
+def issue_context(user: User, **values) -> dict:
+    from docgen.catalog import list_kinds
+
+    kinds = [row for row in list_kinds() if row["type_code"]]
+    return {"user": user, "kinds": kinds, "kind": "", "text": "", "findings": None, "error": None,
+            "preview": None, **values}
+
+
+@router.get("/issue", include_in_schema=False)
+def issue_page(request: Request, user: User = Depends(require("issue"))):
+    return render_page(request, "issue.html", issue_context(user))
+
+
+@router.post("/issue", include_in_schema=False)
+def issue_form(request: Request, kind: str = Form(max_length=64), text: str = Form("", max_length=DATA_FILE_BYTES),
+                     upload: UploadFile | None = File(None), action: str = Form("preview"), csrf: str = Form(""),
+                     user: User = Depends(require("issue")), archive: Archive = Depends(open_archive)):
+    """Preview (the draft and the checker's findings) or issue the data typed or uploaded."""
+    from archive import issue_document
+    from docgen import load_document, render_document
+    from docgen.check import check_document
+    from docgen.errors import DocgenError
+
+    check_csrf(request, csrf)
+    name, content = "du-lieu.yaml", text.encode("utf-8")
+    if upload is not None and upload.filename:
+        content = upload.file.read(DATA_FILE_BYTES + 1)
+        name = re.sub(r"[^\w.-]+", "-", Path(upload.filename).name) or name
+        if Path(name).suffix.lower() not in (".yaml", ".yml", ".json"):
+            name += ".yaml"
+    values = {"kind": kind, "text": text if upload is None or not upload.filename else content.decode("utf-8", "replace")}
+    with tempfile.TemporaryDirectory(prefix="docgen-web-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(content[:DATA_FILE_BYTES + 1])
+        try:
+            if action == "issue":
+                issued = issue_document(archive, kind, path, pdf=True, actor=user.name)
+                return RedirectResponse(f"/documents/{issued.record.id}", status_code=303)
+            doc = load_document(kind, path, agency=archive.agency)
+            draft = render_document(doc)
+            findings = check_document(draft.docx)
+        except DocgenError as exc:
+            return render_page(request, "issue.html", issue_context(user, error=str(exc), **values), status_code=422)
+    preview = {"type_name": doc.kind.label, "subject": doc.data.subject if hasattr(doc.data, "subject") else "",
+               "metadata": doc.metadata()}
+    return render_page(request, "issue.html", issue_context(user, findings=findings, preview=preview, **values))
