@@ -373,16 +373,21 @@ def _set_widths(table, widths) -> None:
     table._tbl.tblPr.append(layout)
 
 
-def header_block(doc, *, letter_subject: bool = False, numbered: bool = True) -> None:
-    """Items 1-4 (and 5b, 10): agency left, national title right; number left, date right."""
-    table = layout_table(doc, HEADER_COLUMNS, rows=2)
-    left, right = table.rows[0].cells
+def agency_and_national_title(row) -> None:
+    """Items 1-3: the issuing agency (under its parent) left, the national title and motto right."""
+    left, right = row.cells
     only_if(left, "parent_agency", "ND30 Parent Agency", "{{ parent_agency }}")
     para(left, "ND30 Agency", "{{ agency_name }}")
     para(left, "ND30 Rule")
     para(right, "ND30 National Title", NATIONAL_TITLE)
     para(right, "ND30 Motto", MOTTO)
     para(right, "ND30 Rule")
+
+
+def header_block(doc, *, letter_subject: bool = False, numbered: bool = True) -> None:
+    """Items 1-4 (and 5b, 10): agency left, national title right; number left, date right."""
+    table = layout_table(doc, HEADER_COLUMNS, rows=2)
+    agency_and_national_title(table.rows[0])
     left, right = table.rows[1].cells
     para(left, "ND30 Number", "{{ number_line }}" if numbered else "")
     if letter_subject:
@@ -531,14 +536,7 @@ def attached_document(doc) -> None:
     a rule, the chapters and articles, and the signature on the right (no Nơi nhận)."""
     control(doc, "{%p if attachment %}")
     para(doc, "Normal").add_run().add_break(WD_BREAK.PAGE)
-    table = layout_table(doc, HEADER_COLUMNS)
-    left, right = table.rows[0].cells
-    only_if(left, "parent_agency", "ND30 Parent Agency", "{{ parent_agency }}")
-    para(left, "ND30 Agency", "{{ agency_name }}")
-    para(left, "ND30 Rule")
-    para(right, "ND30 National Title", NATIONAL_TITLE)
-    para(right, "ND30 Motto", MOTTO)
-    para(right, "ND30 Rule")
+    agency_and_national_title(layout_table(doc, HEADER_COLUMNS).rows[0])
     para(doc, "ND30 Type Name", "{{ attachment.type_name }}")
     for_each(doc, "attachment.subject_lines", "ND30 Subject")
     para(doc, "ND30 Annex Note", "{{ attachment.note }}")
