@@ -26,6 +26,7 @@ import index
 from archive.home import Archive
 from archive.issuing import issue_document
 from archive.pdf_copies import make_pdfs
+from archive.records import list_documents
 from archive.register_book import export_register
 from archive.verify import verify
 from docgen.catalog import EXAMPLES_DIR, example_files
@@ -100,7 +101,9 @@ def issue_into_archive() -> int:
 
 def search_archive(archive: Archive) -> int:
     print("== Search the archive (Vietnamese, with or without marks) ==")
-    for query in ("quyet dinh khen thuong", "02/qđ-sgddt", "hội đồng thi đua bỏ phiếu"):
+    award = next(r for r in list_documents(archive.db) if r.kind == "quyet_dinh_khen_thuong")
+    typed = award.number_symbol.lower().replace("&", "")  # the award decision's number as a clerk types it
+    for query in ("quyet dinh khen thuong", typed, "hội đồng thi đua bỏ phiếu"):
         results = index.search_archive(archive, query, limit=1)
         top = results.hits[0] if results.hits else None
         found = f"{top.number_symbol or '(no number)'}  {top.subject[:60]}" if top else "nothing"
