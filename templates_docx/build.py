@@ -447,10 +447,19 @@ def body_loop(doc, var: str = "body", styles: dict[str, str] = BODY_STYLES) -> N
     control(doc, "{%p endfor %}")
 
 
+def signature_table(doc, widths, rows: int = 1):
+    """The table a signature sits in, after a spacer kept with it. Its rows do not split across
+    pages: a signing authority at a page's foot with the signer's name overleaf is no signature."""
+    para(doc, "Normal").paragraph_format.keep_with_next = True
+    table = layout_table(doc, widths, rows=rows)
+    for row in table.rows:
+        _cant_split(row)
+    return table
+
+
 def signature_block(doc) -> None:
     """Items 7 and 9b: Nơi nhận on the left, the signing authority and name on the right."""
-    para(doc, "Normal")
-    table = layout_table(doc, SIGNATURE_COLUMNS)
+    table = signature_table(doc, SIGNATURE_COLUMNS)
     left, right = table.rows[0].cells
     para(left, "ND30 Recipients Label", "Nơi nhận:")
     for_each(left, "recipients", "ND30 Recipients")
@@ -463,8 +472,7 @@ def two_signatures_block(doc) -> None:
 
     Names sit in a row of their own so they line up whatever the roles above them.
     """
-    para(doc, "Normal")
-    table = layout_table(doc, TWO_SIGNATURES, rows=2)
+    table = signature_table(doc, TWO_SIGNATURES, rows=2)
     for index, (role, name) in enumerate(zip(table.rows[0].cells, table.rows[1].cells)):
         sig = f"signatures[{index}]"
         for_each(role, f"{sig}.lines", "ND30 Authority")
@@ -542,8 +550,7 @@ def attached_document(doc) -> None:
     para(doc, "ND30 Annex Note", "{{ attachment.note }}")
     para(doc, "ND30 Rule")
     body_loop(doc, "attachment.body", BODY_STYLES | ARTICLE_STYLES)
-    para(doc, "Normal")
-    table = layout_table(doc, SIGNATURE_COLUMNS)
+    table = signature_table(doc, SIGNATURE_COLUMNS)
     right = table.rows[0].cells[1]
     for_each(right, "attachment.signature.lines", "ND30 Authority")
     para(right, "ND30 Signer", "{{ attachment.signature.name }}")
@@ -579,8 +586,7 @@ def checklist_table(doc) -> None:
 
 def preparer_block(doc) -> None:
     """One signature on the right with nothing on the left (who prepared a list)."""
-    para(doc, "Normal")
-    table = layout_table(doc, SIGNATURE_COLUMNS)
+    table = signature_table(doc, SIGNATURE_COLUMNS)
     right = table.rows[0].cells[1]
     for_each(right, "preparer.lines", "ND30 Authority")
     only_if(right, "preparer.note", "ND30 Signature Note", "{{ preparer.note }}")

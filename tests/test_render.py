@@ -431,3 +431,18 @@ def test_plain_fields_are_never_read_as_markup(tmp_path):
     texts = [p.text for p in document.paragraphs]
     assert any("đã đạt giải *Nhất* cuộc thi" in t for t in texts)
     assert any(t.startswith("Căn cứ Quyết định số 12/QĐ-UBND về *Quy chế*") for t in texts)
+
+
+def test_the_signature_block_never_splits_across_pages(rendered_examples):
+    """The signing authority and the signer's name stay on one page (a row that cannot split, kept
+    with the paragraph before it): a title at a page's foot with the name overleaf is no signature."""
+    from docx.oxml.ns import qn
+
+    for stem, path in rendered_examples.items():
+        document = docx.Document(path)
+        signer_style = document.styles["ND30 Signer"].style_id
+        rows = [tr for tr in document.element.body.iter(qn("w:tr"))
+                if any(style.get(qn("w:val")) == signer_style for style in tr.iter(qn("w:pStyle")))]
+        assert rows, stem
+        for tr in rows:
+            assert tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None, stem
