@@ -74,6 +74,7 @@ def browser(tmp_path_factory):
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     chrome = webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    chrome.implicitly_wait(10)  # a loaded machine (the whole suite on 2 cores) may be slow to show a page
     chrome.downloads = downloads
     chrome.shots = tmp_path_factory.mktemp("screenshots")
     try:
@@ -99,10 +100,10 @@ def click_and_wait(browser, by: str, value: str) -> None:
             break
         except StaleElementReferenceException:
             pass
-        except WebDriverException as exc:
-            if "does not belong to the document" not in str(exc):
+        except WebDriverException:
+            if attempt == 4:
                 raise
-        time.sleep(0.2)
+        time.sleep(0.3)
     WebDriverWait(browser, 30).until(expected_conditions.staleness_of(old))
     WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
@@ -154,7 +155,7 @@ def test_a_reader_logs_in_searches_opens_a_document_and_downloads_its_pdf(server
     assert browser.find_element(By.ID, "number-symbol").text == "02/KH-SGD&ĐT"
     shot(browser, "document")
     browser.find_element(By.ID, "download-pdf").click()
-    for _ in range(100):
+    for _ in range(300):
         done = [p for p in browser.downloads.iterdir() if p.suffix == ".pdf"]
         if done:
             break
