@@ -11,11 +11,11 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from .. import markup
-from ..datafile import Paragraphs, one_of
+from ..datafile import one_of
 from ..layout import TYPE_CODES
 from ..vietnamese import fold
-from .base import Document, Kind, SignedData, body_blocks, common_context
+from .base import Kind
+from .ke_hoach import PlanData, context
 
 _BY_CODE = {code: name for name, code in TYPE_CODES.items()}
 # Decree 30, Article 7 counts 29 types: these two print no type name of their own.
@@ -38,7 +38,8 @@ def _type_name(value: Any) -> Any:
 TypeName = Annotated[one_of(tuple(TYPE_CODES)), BeforeValidator(_type_name)]
 
 
-class TypedDocumentData(SignedData):
+class TypedDocumentData(PlanData):
+    """A plan's fields (basis, body markup, recipients, signer) under any type name (form 1.4)."""
     type: TypeName = Field(
         title="Tên loại văn bản",
         description="a type name or its code (Decree 30, Appendix III): " + ", ".join(
@@ -47,16 +48,6 @@ class TypedDocumentData(SignedData):
     )
     subject: str = Field(title="Trích yếu nội dung", description="the line under the type name",
                          examples=["Kết luận của Giám đốc Sở tại cuộc họp giao ban tháng 9 năm 2025"])
-    basis: Paragraphs = Field("", title="Căn cứ, mục đích ban hành",
-                              description="markup, or a list of paragraphs: the paragraphs before the sections")
-    body: str = Field(title="Nội dung", description="markup: # section, ## subsection, ### point, - item, + sub-item")
-    level3: markup.Level3 = Field("letter", title="Đánh số đề mục cấp 3", description="'letter' for a), b); 'decimal' for 1.1., 1.2.")
-
-
-def context(doc: Document) -> dict[str, Any]:
-    data: TypedDocumentData = doc.data
-    blocks = markup.parse(data.basis) + markup.parse(data.body, level3=data.level3)
-    return {**common_context(doc), "body": body_blocks(markup.end_content(blocks))}
 
 
 KIND = Kind("van_ban", "Văn bản có tên loại", None, None, True, TypedDocumentData, context,
