@@ -407,19 +407,15 @@ def get(ctx, ref, output, pdf, year, include_secret, as_json) -> None:
 
     Example: docgen get 05/QĐ-SGD&ĐT -o qd.pdf
     """
-    from archive import ArchiveError, IntegrityProblem, find_document, load_record
+    from archive import IntegrityProblem, find_document, load_record
+    from archive.records import read_copy
 
     role = copy_role(output, pdf)
     with open_archive(ctx) as archive:
         found = find_document(archive.db, ref, year=year, include_secret=include_secret)
         record = load_record(archive.db, found, archive.store, include_secret=include_secret)
-        # The PDF copy of a signed document is the signed PDF.
-        stored = record.files.get("signed" if role == "pdf" and "signed" in record.files else role)
-        if stored is None:
-            raise ArchiveError(f"{record.number_symbol} (id {record.id}) has no PDF yet: make it with "
-                               f"`docgen pdf {record.id}`")
         try:
-            content = archive.store.read_verified(stored.sha256)
+            stored, content = read_copy(archive.store, record, role)
         except IntegrityProblem as exc:
             click.echo(f"Error: {record.number_symbol}: {exc}", err=True)
             sys.exit(1)

@@ -213,3 +213,17 @@ def list_documents(db: sqlite3.Connection, *, year: int | None = None, kind: str
             params.append(value)
     sql += " ORDER BY year, register, number"
     return [_record(db, row, store, include_secret) for row in db.execute(sql, params).fetchall()]
+
+
+class MissingCopy(ArchiveError):
+    """The document has no stored file of the kind asked for (a PDF not made yet)."""
+
+
+def read_copy(store, record: DocumentRecord, role: str) -> tuple[FileRecord, bytes]:
+    """The stored DOCX or PDF of `record` as a user receives it, hash checked (IntegrityProblem
+    otherwise): the PDF of a signed document is its signed PDF."""
+    stored = record.files.get("signed" if role == "pdf" and "signed" in record.files else role)
+    if stored is None:
+        raise MissingCopy(f"{record.number_symbol} (id {record.id}) has no {role.upper()} yet: make it with "
+                          f"`docgen pdf {record.id}`")
+    return stored, store.read_verified(stored.sha256)

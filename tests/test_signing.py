@@ -382,3 +382,16 @@ def _xobjects(stream):
         if xobject.get("/Subtype") == "/Form":
             found += _xobjects(xobject)
     return found
+
+
+def test_the_web_hands_out_the_signed_pdf_as_the_cli_does(signed_home):
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    home, info, signed = signed_home
+    assert run(home, "user", "add", "donvi", "--role", "reader", "--no-password").exit_code == 0
+    token = json.loads(run(home, "token", "create", "donvi", "--json").stdout)["token"]
+    answer = TestClient(create_app(home)).get(f"/api/documents/{info['id']}/pdf",
+                                              headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.content == signed

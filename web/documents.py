@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from archive import Archive
 from archive.errors import ArchiveError, IntegrityProblem
+from archive.records import MissingCopy, read_copy
 from archive.users import ROLE_LABELS, User, record_use
 from docgen.limits import DATA_FILE_BYTES
 
@@ -70,11 +71,10 @@ def stored_copy(archive: Archive, ref: str, role: str, user: User) -> Response:
     if not user.may("download"):
         raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này (download)")
     record, _ = load_visible(archive, ref, user)
-    stored = record.files.get(role)
-    if stored is None:
-        raise HTTPException(404, f"{record.number_symbol} has no {role.upper()} yet")
     try:
-        content = archive.store.read_verified(stored.sha256)
+        _, content = read_copy(archive.store, record, role)
+    except MissingCopy as exc:
+        raise HTTPException(404, f"{record.number_symbol} has no {role.upper()} yet") from exc
     except IntegrityProblem as exc:
         raise HTTPException(500, f"{record.number_symbol}: {exc}") from exc
     record_use(archive, user.name, "web download", document=record.id, role=role)
