@@ -74,7 +74,9 @@ def reports_errors(func):
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
         except Exception as exc:
-            if not disk_full(exc):
+            from docgen.disk import says_full
+
+            if not says_full(exc):
                 raise
             name = getattr(exc, "filename2", None) or getattr(exc, "filename", None)
             where = f" ({shown(name)})" if name else ""
@@ -82,15 +84,6 @@ def reports_errors(func):
             sys.exit(1)
 
     return wrapper
-
-
-def disk_full(exc: Exception) -> bool:
-    import errno
-    import sqlite3
-
-    if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)
 
 
 def shown(name) -> str:

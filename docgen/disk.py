@@ -26,17 +26,25 @@ def free_bytes(folder: str | os.PathLike) -> int | None:
     return stats.f_bavail * stats.f_frsize
 
 
-def is_full(folder: str | os.PathLike, exc: BaseException | None = None) -> bool:
-    """Whether `exc` (or, without one, the state of the disk) says the disk holding `folder` is full."""
+def says_full(exc: BaseException | None) -> bool:
+    """Whether `exc`, or an error that led to it, is a write refused for want of space."""
     seen = exc
     while seen is not None:
         if isinstance(seen, OSError) and seen.errno in _NO_SPACE:
             return True
-        if isinstance(seen, sqlite3.Error) and (getattr(seen, "sqlite_errorcode", 0) & 0xFF) == _SQLITE_FULL:
+        if isinstance(seen, sqlite3.Error) and ((getattr(seen, "sqlite_errorcode", 0) & 0xFF) == _SQLITE_FULL
+                                                or "disk is full" in str(seen)):
             return True
         if "No space left on device" in str(seen) or "Disk quota exceeded" in str(seen):
             return True
         seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def is_full(folder: str | os.PathLike, exc: BaseException | None = None) -> bool:
+    """Whether `exc` (or, without one, the state of the disk) says the disk holding `folder` is full."""
+    if says_full(exc):
+        return True
     free = free_bytes(folder)
     return free is not None and free < NEARLY_FULL_BYTES
 
