@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import subprocess
 import tempfile
 import time
@@ -23,14 +22,11 @@ from pypdf import PdfReader
 import docgen
 from docgen.catalog import EXAMPLES_DIR
 from index import ocr
+from index.snippets import flat
 
 from . import report
 
 SCAN_DPI = 200
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def main() -> None:
@@ -39,7 +35,7 @@ def main() -> None:
         docx = docgen.render("cong_van", EXAMPLES_DIR / "cong_van.yaml", number=5).save(tmp / "letter.docx")
         pdf = docgen.convert_to_pdf([docx], tmp)[0]
         reader = PdfReader(pdf)
-        truth = [_flat(page.extract_text() or "") for page in reader.pages]
+        truth = [flat(page.extract_text() or "") for page in reader.pages]
         pages = {n: (float(p.mediabox.width), float(p.mediabox.height), p.rotation)
                  for n, p in enumerate(reader.pages, 1)}
         subprocess.run(["pdftoppm", "-r", str(SCAN_DPI), "-gray", "-png", str(pdf), str(tmp / "scan")], check=True)
@@ -53,7 +49,7 @@ def main() -> None:
         pdf_s, pdf_cpu = time.perf_counter() - started, _children_cpu() - cpu
 
     def similarity(texts) -> float:
-        return sum(difflib.SequenceMatcher(None, _flat(t), want).ratio() for t, want in zip(texts, truth)) / len(truth)
+        return sum(difflib.SequenceMatcher(None, flat(t), want).ratio() for t, want in zip(texts, truth)) / len(truth)
 
     count = len(truth)
     rows = [

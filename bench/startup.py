@@ -12,10 +12,9 @@ import datetime as dt
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from . import median, report
+from . import median, report, timed
 
 REPEAT = 9
 HELP_TARGET = 2.5
@@ -29,12 +28,8 @@ PROBE = ("import sys\nsys.argv = ['docgen', *sys.argv[1:]]\nfrom cli import cli\
 
 
 def wall_ms(argv: list[str]) -> list[float]:
-    times = []
-    for _ in range(REPEAT + 1):  # the first run warms the file cache and is dropped
-        started = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-        times.append((time.perf_counter() - started) * 1000)
-    return times[1:]
+    return timed(lambda: subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT),
+                 REPEAT)
 
 
 def imported(args: list[str]) -> str:

@@ -17,21 +17,15 @@ log does the same, since it may change any document.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docgen.errors import DocgenError
 
 from . import position
-from .maintenance import index_documents, rebuild_holding_lock, reconcile
+from .maintenance import BATCH, Progress, index_documents, rebuild_holding_lock, reconcile
 from .search import SearchResults
 from .searchindex import SearchIndex
 from .store import SearchIndexError
-
-Progress = Callable[[int, int], None]
-# Changes applied per engine commit; the position is written after each commit.
-BATCH = 200
-
 
 @dataclass
 class CatchUp:

@@ -23,7 +23,8 @@ from .source import ArchiveSource
 from .store import SearchIndexError, exists
 
 Progress = Callable[[int, int], None]
-# Entries per engine commit when reconciling: what a killed run has committed stays done.
+# Entries (or changes) per engine commit, when reconciling or catching up: what a killed run has
+# committed stays done, and the position is written after each commit.
 BATCH = 200
 
 

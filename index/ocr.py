@@ -16,6 +16,8 @@ one per CPU at a time. A page that cannot be read is reported and the rest are k
 
 from __future__ import annotations
 
+import functools
+
 import os
 import shutil
 import signal
@@ -49,8 +51,10 @@ class Read:
     failed: list[str] = field(default_factory=list)  # "page 3: why", one per page that failed
 
 
+@functools.cache
 def tools() -> tuple[str, str]:
-    """The paths of tesseract and pdftoppm; OcrUnavailable names what is missing and how to get it."""
+    """The paths of tesseract and pdftoppm, looked up once a process (a failure is not cached);
+    OcrUnavailable names what is missing and how to get it."""
     tesseract, pdftoppm = shutil.which("tesseract"), shutil.which("pdftoppm")
     if tesseract is None or pdftoppm is None:
         missing = " and ".join(name for name, path in (("tesseract", tesseract), ("pdftoppm", pdftoppm))

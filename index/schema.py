@@ -98,10 +98,6 @@ def ref_of(key: str) -> int:
     return -int(key[1:]) if key.startswith("i") else int(key)
 
 
-def key_of(ref: int) -> str:
-    return f"i{-ref}" if ref < 0 else str(ref)
-
-
 def document(entry: Entry) -> tantivy.Document:
     """The Tantivy document for an entry."""
     text = nfc(entry.text or "")
