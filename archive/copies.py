@@ -38,6 +38,8 @@ from .records import DocumentRecord, load_record
 REGISTER = "ban-sao"
 SECRET_REGISTER = "ban-sao-mat"
 MAX_PAGES_TEXT = 200
+# How many times a copy is made again when other clerks keep taking the number it was made with.
+ATTEMPTS = 3
 
 
 @dataclass
@@ -76,46 +78,59 @@ def make_copy(archive: Archive, source_id: int, form: str, *, pages: str | None 
         source = load_record(archive.db, source.id, archive.store)
         warnings.append(f"{source.number_symbol} had no PDF: it was made first (`docgen pdf {source.id}`)")
     original = archive.store.read_verified(source.files["pdf"].sha256)
-    chosen = _chosen_pages(pages, copy_form, _page_count(original))
+    chosen = _chosen_pages(pages, copy_form, source.files["pdf"].pages or _page_count(original))
     picked = pages_text(chosen) if pages else None
     register = SECRET_REGISTER if source.secrecy else REGISTER
     lines = recipients_lines(list(recipients))
 
-    # Rendered and converted outside the lock with the number the register would give now; under
-    # the lock the number is confirmed (the work is kept) or made again with the number taken.
-    expected = archive.registers.next_number(archive.db, register, copy_date)
-    made = _make(archive, copy_form, expected, copy_date, signing, lines, original, chosen)
+    # Made outside the writers' lock (a LibreOffice start) with the number the register would give
+    # now; under the lock the number is confirmed, or, when another clerk took it meanwhile, the
+    # copy is made again, outside the lock, with the next one.
+    for _ in range(ATTEMPTS):
+        expected = archive.registers.next_number(archive.db, register, copy_date)
+        made = _make(archive, copy_form, expected, copy_date, signing, lines, original, chosen)
+        copy_id = _record(archive, made, expected, source, copy_form, register, copy_date, signing, signer, lines,
+                          picked, actor)
+        if copy_id is not None:
+            return Copied(load_record(archive.db, copy_id, archive.store), warnings)
+    raise ArchiveError(f"other clerks took the next copy number {ATTEMPTS} times while this copy was made: try "
+                       "again (no number was used)")
+
+
+def _record(archive: Archive, made: tuple[bytes, bytes, int], number: int, source: DocumentRecord,
+            form: CopyForm, register: str, date: dt.date, signing: Signer, signer: str | None,
+            lines: list[str], picked: str | None, actor: str | None) -> int | None:
+    """Record the copy made with `number` under the writers' lock; None (nothing recorded) when
+    that number was taken meanwhile."""
+    block, pdf, page_count = made
     staged, committed = [], False
     try:
         with archive.writing() as db:
-            _check_source(db, load_record(db, source.id), copy_form, [])  # revoked meanwhile?
-            number = archive.registers.next_number(db, register, copy_date)
-            if number != expected:
-                made = _make(archive, copy_form, number, copy_date, signing, lines, original, chosen)
-            block, pdf, page_count = made
+            _check_source(db, load_record(db, source.id), form, [])  # revoked meanwhile?
+            if archive.registers.next_number(db, register, date) != number:
+                return None
             for content in (block, pdf):
                 staged.append(archive.store.stage(content))
-            copy_id = _insert(db, archive, source, copy_form, register, number, copy_date, signing, signer, lines,
-                              picked, actor)
+            copy_id, copy_number_symbol = _insert(db, archive, source, form, register, number, date, signing,
+                                                  signer, lines, picked, actor)
             db.executemany("INSERT INTO files (document_id, role, sha256, size, pages, created_at) "
                            "VALUES (?, ?, ?, ?, ?, ?)",
                            [(copy_id, "docx", staged[0], len(block), None, audit.now()),
                             (copy_id, "pdf", staged[1], len(pdf), page_count, audit.now())])
             db.execute("INSERT INTO copies (document_id, source_id, form, pages) VALUES (?, ?, ?, ?)",
-                       (copy_id, source.id, copy_form.key, picked))
-            record = load_record(db, copy_id)
-            audit.record(db, "copy", actor, copy_id, number_symbol=record.number_symbol, register=register,
-                         year=copy_date.year, form=copy_form.key, source_id=source.id,
+                       (copy_id, source.id, form.key, picked))
+            audit.record(db, "copy", actor, copy_id, number_symbol=copy_number_symbol, register=register,
+                         year=date.year, form=form.key, source_id=source.id,
                          source_number_symbol=source.number_symbol)
             changelog.record(db, "issue", document_id=copy_id)
         committed = True
+        return copy_id
     except sqlite3.Error as exc:
         raise ArchiveError(f"{archive.home}: could not record the copy ({exc}); nothing was recorded and no "
                            "number was used") from exc
     finally:
         for sha in staged:
             (archive.store.publish if committed else archive.store.discard)(sha)
-    return Copied(load_record(archive.db, copy_id, archive.store), warnings)
 
 
 def _check_source(db: sqlite3.Connection, source: DocumentRecord, form: CopyForm, warnings: list[str]) -> None:
@@ -142,12 +157,12 @@ def _check_source(db: sqlite3.Connection, source: DocumentRecord, form: CopyForm
 
 
 def _signer(archive: Archive, key: str | None) -> Signer:
-    signers = archive.agency.signers
     if key is None:
-        return next(iter(signers.values()))
-    if key not in signers:
-        raise ArchiveError(f"--signer: no signer {key!r} in the agency file (known: {', '.join(signers)})")
-    return signers[key]
+        return next(iter(archive.agency.signers.values()))
+    try:
+        return archive.agency.signer(key)
+    except KeyError as exc:
+        raise ArchiveError(f"--signer: {exc.args[0]}") from None
 
 
 _RANGE = re.compile(r"^\s*(\d{1,6})\s*(?:-\s*(\d{1,6})\s*)?$")
@@ -233,9 +248,10 @@ def _place_under_last_line(page, block) -> bool:
     from pypdf import Transformation
 
     from docgen.layout import MARGINS_MM
+    from docgen.signing import page_text_lines
 
-    lowest = _text_lines_y(page)
-    block_lines = _text_lines_y(block)
+    lowest = [line.y for line in page_text_lines(page)]
+    block_lines = [line.y for line in page_text_lines(block)]
     if not lowest or not block_lines:
         return False
     # The block's rule sits at the top margin of its own page; its last line is its signer's name.
@@ -247,21 +263,9 @@ def _place_under_last_line(page, block) -> bool:
     return True
 
 
-def _text_lines_y(page) -> list[float]:
-    """The heights (PDF points from the bottom) at which the page's text lines sit."""
-    found: list[float] = []
-
-    def visit(text, cm, tm, font, size) -> None:
-        if text.strip():
-            found.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
-
-    page.extract_text(visitor_text=visit)
-    return found
-
-
 def _insert(db: sqlite3.Connection, archive: Archive, source: DocumentRecord, form: CopyForm, register: str,
             number: int, date: dt.date, signer: Signer, signer_key: str | None, recipients: list[str],
-            pages: str | None, actor: str | None) -> int:
+            pages: str | None, actor: str | None) -> tuple[int, str]:
     agency = archive.agency
     symbol = copy_symbol(form, agency)
     data = {"form": form.key, "source_id": source.id, "source_number_symbol": source.number_symbol,
@@ -279,4 +283,5 @@ def _insert(db: sqlite3.Connection, archive: Archive, source: DocumentRecord, fo
         "issued_by": actor or audit.default_actor(),
     }
     columns, marks = ", ".join(row), ", ".join("?" for _ in row)
-    return db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())).lastrowid
+    inserted = db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())).lastrowid
+    return inserted, row["number_symbol"]

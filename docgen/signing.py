@@ -84,25 +84,32 @@ class TextLine:
 
 
 def text_lines(pdf: bytes) -> list[TextLine]:
-    """Every line of text of the PDF with where it starts on its page: pieces drawn one after the
-    other on the same baseline (a name LibreOffice wrote in two runs) are joined into one line."""
+    """Every line of text of the PDF with where it starts on its page (see page_text_lines)."""
     from pypdf import PdfReader
 
+    return [line for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages)
+            for line in page_text_lines(page, number)]
+
+
+def page_text_lines(page, number: int = 0) -> list[TextLine]:
+    """The lines of text of one pypdf page, numbered `number`: pieces drawn one after the other on
+    the same baseline (a name LibreOffice wrote in two runs) are joined into one line."""
     found: list[TextLine] = []
-    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
-        def visit(text, cm, tm, _font, size, number=number):
-            if not text.strip():
-                return
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            piece = TextLine(number, x, y, abs(size * tm[3] * cm[3]) or size, unicodedata.normalize("NFC", text))
-            last = found[-1] if found else None
-            gap = x - (last.x + text_width(last.text, last.size)) if last is not None else -1
-            if last is not None and last.page == number and abs(last.y - y) < 0.5 and -last.size / 4 <= gap < last.size:
-                last.text += text if gap < last.size / 8 else " " + text  # touching: one word
-            else:
-                found.append(piece)
-        page.extract_text(visitor_text=visit)
+
+    def visit(text, cm, tm, _font, size):
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        piece = TextLine(number, x, y, abs(size * tm[3] * cm[3]) or size, unicodedata.normalize("NFC", text))
+        last = found[-1] if found else None
+        gap = x - (last.x + text_width(last.text, last.size)) if last is not None else -1
+        if last is not None and abs(last.y - y) < 0.5 and -last.size / 4 <= gap < last.size:
+            last.text += text if gap < last.size / 8 else " " + text  # touching: one word
+        else:
+            found.append(piece)
+
+    page.extract_text(visitor_text=visit)
     for line in found:
         line.text = " ".join(line.text.split())
     return found
