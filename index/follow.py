@@ -37,11 +37,11 @@ class CatchUp:
 
 def pending(archive) -> int:
     """How many changes of the archive's log the index has not applied."""
-    end = archive.change_log_end()
-    applied = position.read(archive.home / "index")
-    if applied is None or applied.log != end.log or applied.position > end.position:
-        return end.position
-    return end.position - applied.position
+    return _pending(archive.change_log_end(), position.read(archive.home / "index"))
+
+
+def _pending(end, applied: position.Applied | None) -> int:
+    return end.position - applied.position if position.trusted(applied, end) else end.position
 
 
 def catch_up(archive, *, wait: bool = False, progress: Progress | None = None) -> CatchUp:
@@ -54,7 +54,7 @@ def catch_up(archive, *, wait: bool = False, progress: Progress | None = None) -
         return CatchUp(position=end.position)
     with position.following(folder, wait=wait) as ours:
         if not ours:
-            waiting = pending(archive)
+            waiting = _pending(end, applied)
             return CatchUp(pending=waiting, notices=[
                 f"{waiting} change(s) to the archive are not searchable yet: another process is updating the "
                 "search index; this answer is from the index as it stands"])
@@ -70,14 +70,14 @@ def _apply(archive, progress: Progress | None) -> CatchUp:
     except SearchIndexError:  # none yet, or of another version: start from zero
         rebuild_holding_lock(archive, progress=progress)
         return CatchUp(applied=end.position - (applied.position if applied else 0), position=end.position)
-    if applied is None or applied.log != end.log or applied.position > end.position:
+    if not position.trusted(applied, end):
         applied = _from_zero(archive, search_index, progress)
     total, done = end.position - applied.position, 0
     while changes := archive.changes_since(applied.position, BATCH):
         if any(change.key is None for change in changes):  # a restore, a migration
             applied = _from_zero(archive, search_index, progress)
             continue
-        index_documents(archive, [change.key for change in changes])
+        index_documents(archive, [change.key for change in changes], search_index)
         applied = position.Applied(applied.log, changes[-1].position)
         position.write(folder, applied)
         done += len(changes)

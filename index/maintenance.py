@@ -28,12 +28,12 @@ Progress = Callable[[int, int], None]
 BATCH = 200
 
 
-def index_documents(archive, keys: list[str]) -> int:
-    """(Re)index the named documents (`12` issued, `i3` imported); those the archive no longer
-    holds are removed from the index."""
+def index_documents(archive, keys: list[str], search_index: SearchIndex | None = None) -> int:
+    """(Re)index the named documents (`12` issued, `i3` imported) in `search_index` (default: the
+    archive's, opened here); those the archive no longer holds are removed from the index."""
     from archive import ArchiveError
 
-    search_index = SearchIndex.of_archive(archive)
+    search_index = search_index or SearchIndex.of_archive(archive)
     source = ArchiveSource(archive)
     entries, gone = [], []
     for key in dict.fromkeys(keys):
@@ -148,7 +148,7 @@ def check(archive) -> CheckReport:
     wanted = ArchiveSource(archive).fingerprints()
     report = CheckReport(documents=len(wanted), log_end=end.position)
     applied = position.read(folder)
-    trusted = applied is not None and applied.log == end.log and applied.position <= end.position and exists(folder)
+    trusted = position.trusted(applied, end) and exists(folder)
     report.applied = applied.position if trusted else 0
     report.pending = end.position - report.applied
     if not exists(folder):

@@ -28,6 +28,12 @@ class Applied:
     position: int  # the last change applied
 
 
+def trusted(applied: Applied | None, end) -> bool:
+    """Whether a recorded position belongs to this log (`end`, the archive's LogEnd) and is within it:
+    a position of another log (a restored or migrated home) or past its end is not."""
+    return applied is not None and applied.log == end.log and applied.position <= end.position
+
+
 def read(folder: Path) -> Applied | None:
     try:
         data = json.loads((Path(folder) / POSITION_FILE).read_text(encoding="utf-8"))
