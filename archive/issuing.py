@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen import load_document, render_document
 from docgen.check import check_document
@@ -27,6 +27,9 @@ from .home import Archive
 from .pdf_copies import make_pdfs
 from .records import DocumentRecord, load_record
 
+if TYPE_CHECKING:
+    from docgen.render import RenderedDocument
+
 
 @dataclass
 class Issued:
@@ -35,6 +38,38 @@ class Issued:
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.record.as_dict(), "warnings": self.warnings}
+
+
+@dataclass
+class Preview:
+    """What issuing a document now would give; nothing is recorded."""
+    doc: Document
+    register: str
+    date: dt.date
+    number: int  # the number the register would give it now
+    rendered: "RenderedDocument"  # rendered with that number
+    findings: list  # the Decree 30 checker's findings on it
+
+
+def preview_issue(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
+                  date: dt.date | None = None) -> Preview:
+    """Render `data` as it would be issued now, with the number the register would give it, and
+    check it against Decree 30. The issue itself confirms that number under the writers' lock
+    (and keeps this rendering) or renders again with the number it takes, so checking never
+    holds up other issuers."""
+    kind = get_kind(kind) if isinstance(kind, str) else kind
+    if not kind.numbered:
+        raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
+                           "the dossier it belongs to, not issued")
+    doc = load_document(kind, data, agency=archive.agency)
+    issue_date = date or doc.date or dt.date.today()
+    if issue_date > dt.date.today():
+        raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
+                           "it is issued (give --date of today or earlier)")
+    register = archive.registers.register_for(doc)
+    expected = archive.registers.next_number(archive.db, register, issue_date)
+    rendered = render_document(doc.with_number(expected, issue_date))
+    return Preview(doc, register, issue_date, expected, rendered, check_document(rendered.docx))
 
 
 def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
@@ -51,30 +86,16 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     With `sign`, the signer's and the agency's keys are opened before numbering (a missing key or
     a wrong password issues nothing) and the PDF is signed after it is made; a signing failure
     leaves the document issued, with a warning naming `docgen sign ID`."""
-    kind = get_kind(kind) if isinstance(kind, str) else kind
-    if not kind.numbered:
-        raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
-                           "the dossier it belongs to, not issued")
-    doc = load_document(kind, data, agency=archive.agency)
+    preview = preview_issue(archive, kind, data, date=date)
+    doc, register, issue_date, expected = preview.doc, preview.register, preview.date, preview.number
     warnings = []
     if doc.number is not None:
         warnings.append(f"the data's number {doc.number} was ignored: the register gives the number at issue")
+    if preview.findings and strict:
+        raise NotConforming(doc.source, preview.findings)
+    warnings += [f"Decree 30: {finding}" for finding in preview.findings]
     signatories = _signatories(archive, doc, pdf, prompt) if sign else None
-    issue_date = date or doc.date or dt.date.today()
-    if issue_date > dt.date.today():
-        raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
-                           "it is issued (give --date of today or earlier)")
-    register = archive.registers.register_for(doc)
     actor = actor or audit.default_actor()
-    # Checked before numbering and outside the register's lock, so checking never holds up
-    # other issuers: rendered with the number the register would give now, which the lock
-    # below confirms (the rendering is reused) or not (rendered again with the number taken).
-    expected = archive.registers.next_number(archive.db, register, issue_date)
-    preview = render_document(doc.with_number(expected, issue_date))
-    findings = check_document(preview.docx)
-    if findings and strict:
-        raise NotConforming(doc.source, findings)
-    warnings += [f"Decree 30: {finding}" for finding in findings]
     content = content_digest(doc)
 
     staged, committed = None, False
@@ -86,7 +107,7 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
                                                   "the same data: that document is used, no new number was taken"])
             number = archive.registers.next_number(db, register, issue_date)
             issued = doc.with_number(number, issue_date)
-            rendered = preview if number == expected else render_document(issued)
+            rendered = preview.rendered if number == expected else render_document(issued)
             staged = archive.store.stage(rendered.docx)
             document_id = _insert(db, issued, register, archive, pdf, actor)
             db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",

@@ -169,8 +169,7 @@ def issue_form(request: Request, kind: str = Form(max_length=64), text: str = Fo
                      user: User = Depends(require("issue")), archive: Archive = Depends(open_archive)):
     """Preview (the draft and the checker's findings) or issue the data typed or uploaded."""
     from archive import issue_document
-    from docgen import load_document, render_document
-    from docgen.check import check_document
+    from archive.issuing import preview_issue
     from docgen.errors import DocgenError
 
     check_csrf(request, csrf)
@@ -188,9 +187,8 @@ def issue_form(request: Request, kind: str = Form(max_length=64), text: str = Fo
             if action == "issue":
                 issued = issue_document(archive, kind, path, pdf=True, actor=user.name)
                 return RedirectResponse(f"/documents/{issued.record.id}", status_code=303)
-            doc = load_document(kind, path, agency=archive.agency)
-            draft = render_document(doc)
-            findings = check_document(draft.docx)
+            previewed = preview_issue(archive, kind, path)
+            doc, findings = previewed.doc, previewed.findings
         except DocgenError as exc:
             return render_page(request, "issue.html", issue_context(user, error=str(exc), **values), status_code=422)
     preview = {"type_name": doc.kind.label, "subject": doc.data.subject if hasattr(doc.data, "subject") else "",
