@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -31,11 +32,15 @@ class OneOf:
     values: tuple[str, ...]
     words: tuple[tuple[str, str], ...] = ()
 
+    @cached_property
+    def table(self) -> dict[str, str]:
+        """Each value and other word, folded, to the value it stands for (built once)."""
+        return {fold(v): v for v in self.values} | {fold(word): v for word, v in self.words}
+
     def __call__(self, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        table = {fold(v): v for v in self.values} | {fold(word): v for word, v in self.words}
-        return table.get(fold(" ".join(value.split())), value)
+        return self.table.get(fold(" ".join(value.split())), value)
 
     @property
     def accepted(self) -> str:

@@ -9,29 +9,24 @@ the same signature (no Nơi nhận: it travels with the decision).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, field_validator
 
 from .. import markup
 from ..agency import Strict
-from ..datafile import TextList
-from ..vietnamese import fold, upper
+from ..datafile import TextList, one_of
+from ..vietnamese import upper
 from .base import Document, Kind, SignedData, bases, body_blocks, common_context, paragraph, signature_context
 from .nominees import annex_note
 
 class AttachedDocument(Strict):
-    type: Literal["Quy chế", "Quy định"] = Field(title="Tên loại văn bản kèm theo", examples=["Quy chế"])
+    type: one_of(("Quy chế", "Quy định"), {"QC": "Quy chế", "QyĐ": "Quy định"}) = Field(
+        title="Tên loại văn bản kèm theo", examples=["Quy chế"])
     subject: str = Field(title="Trích yếu văn bản kèm theo",
                          examples=["Làm việc của Sở Giáo dục và Đào tạo Cao Bằng"])
     body: str = Field(title="Nội dung văn bản kèm theo",
                       description="markup (articles): # chapter, ## article, ### clause, #### point")
-
-    @field_validator("type", mode="before")
-    @classmethod
-    def _type(cls, value: Any) -> Any:
-        names = {"quy che": "Quy chế", "qc": "Quy chế", "quy dinh": "Quy định", "qyd": "Quy định"}
-        return names.get(fold(" ".join(value.split())), value) if isinstance(value, str) else value
 
     @field_validator("body")
     @classmethod
