@@ -77,12 +77,17 @@ def current_user(user: User | None = Depends(optional_user)) -> User:
     return user
 
 
+def ensure_may(user: User, permission: str) -> None:
+    """403 unless the user's role grants `permission`."""
+    if not user.may(permission):
+        raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này ({permission})")
+
+
 def require(permission: str):
     """A dependency: the current user, if their role grants `permission` (403 otherwise)."""
 
     def allowed(user: User = Depends(current_user)) -> User:
-        if not user.may(permission):
-            raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này ({permission})")
+        ensure_may(user, permission)
         return user
 
     return allowed

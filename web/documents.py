@@ -15,10 +15,10 @@ from pydantic import BaseModel, Field
 from archive import Archive
 from archive.errors import ArchiveError, IntegrityProblem
 from archive.records import MissingCopy, read_copy
-from archive.users import ROLE_LABELS, User, record_use
+from archive.users import User, record_use
 from docgen.limits import DATA_FILE_BYTES
 
-from .auth import check_csrf, current_user, open_archive, require
+from .auth import check_csrf, current_user, ensure_may, open_archive, require
 from .pages import render_page
 
 router = APIRouter()
@@ -37,11 +37,17 @@ def find_visible(archive: Archive, ref: str, user: User) -> int:
 
 def load_visible(archive: Archive, ref: str, user: User):
     from archive import load_record
+
+    return load_record(archive.db, find_visible(archive, ref, user), archive.store, include_secret=user.secret)
+
+
+def viewed(archive: Archive, ref: str, user: User):
+    """A document the user opens, and its history; the view is audited."""
     from archive.audit import history
 
-    document_id = find_visible(archive, ref, user)
-    record = load_record(archive.db, document_id, archive.store, include_secret=user.secret)
-    return record, history(archive.db, document_id)
+    record = load_visible(archive, ref, user)
+    record_use(archive, user.name, "web view", document=record.id)
+    return record, history(archive.db, record.id)
 
 
 @router.get("/api/documents", tags=["documents"])
@@ -61,16 +67,14 @@ def api_show(ref: str, user: User = Depends(require("view")), archive: Archive =
     base, _, role = ref.rpartition("/")
     if base and role in MEDIA:
         return stored_copy(archive, base, role, user)
-    record, events = load_visible(archive, ref, user)
-    record_use(archive, user.name, "web view", document=record.id)
+    record, events = viewed(archive, ref, user)
     return {**record.as_dict(), "history": events}
 
 
 def stored_copy(archive: Archive, ref: str, role: str, user: User) -> Response:
     """The stored DOCX or PDF, its hash checked."""
-    if not user.may("download"):
-        raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này (download)")
-    record, _ = load_visible(archive, ref, user)
+    ensure_may(user, "download")
+    record = load_visible(archive, ref, user)
     try:
         _, content = read_copy(archive.store, record, role)
     except MissingCopy as exc:
@@ -115,8 +119,7 @@ def api_supersede(ref: str, body: Supersede, request: Request, user: User = Depe
     base, _, verb = ref.rpartition("/")
     if not base or verb not in ("revoke", "replace"):
         raise HTTPException(404, "POST /api/documents/{id}/revoke or /replace")
-    if not user.may(verb):
-        raise HTTPException(403, f"Vai trò {ROLE_LABELS[user.role]} không có quyền này ({verb})")
+    ensure_may(user, verb)
     check_csrf(request, request.headers.get("x-csrf-token"))
     old, new = find_visible(archive, base, user), find_visible(archive, body.by, user)
     return getattr(lib, verb)(archive, old, by=new, actor=user.name).as_dict()
@@ -144,8 +147,7 @@ def document_page(request: Request, ref: str, user: User = Depends(require("view
                   archive: Archive = Depends(open_archive)):
     from archive.records import STATUS_LABELS
 
-    record, events = load_visible(archive, ref, user)
-    record_use(archive, user.name, "web view", document=record.id)
+    record, events = viewed(archive, ref, user)
     return render_page(request, "document.html", {"user": user, "record": record, "history": events,
                                                   "status": STATUS_LABELS[record.status]})
 
