@@ -708,16 +708,6 @@ def restore(ctx, backup_file, target, actor, as_json) -> None:
 CATCH_UP_BAR = 50
 
 
-def catch_up_quietly(archive, warnings: list[str], progress) -> None:
-    """Bring the index up to date; a failure is a warning (the next search tries again)."""
-    from index import catch_up
-
-    try:
-        catch_up(archive, progress=progress)
-    except (OSError, DocgenError) as exc:
-        warnings.append(f"the search index was not brought up to date ({exc}); the next search tries again")
-
-
 @cli.command()
 @click.argument("query", metavar="QUERY")
 @click.option("--kind", help="Only documents of this kind (e.g. quyet_dinh_khen_thuong, cong_van).")
@@ -778,6 +768,7 @@ def import_(ctx, files, settings, actor, as_json) -> None:
     Example: docgen import old/*.docx scans/cong-van-1140.pdf --set kind=cong_van
     """
     from index import import_files, parse_overrides
+    from index.follow import catch_up_or_notice
     from index.terminal import progress_bar
 
     overrides = parse_overrides(settings)
@@ -786,7 +777,7 @@ def import_(ctx, files, settings, actor, as_json) -> None:
             report = import_files(archive, list(files), overrides=overrides, actor=actor, progress=progress)
         if report.imported:  # searchable at once, rather than at the next search
             with progress_bar("Indexing", from_total=CATCH_UP_BAR) as progress:
-                catch_up_quietly(archive, report.warnings, progress)
+                report.warnings += catch_up_or_notice(archive, progress=progress).notices
     for skipped in report.skipped:
         click.echo(f"Skipped {skipped['file']}: {skipped['reason']}", err=True)
     for warning in report.warnings:

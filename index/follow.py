@@ -94,15 +94,21 @@ def _from_zero(archive, search_index: SearchIndex, progress: Progress | None) ->
     return applied
 
 
+def catch_up_or_notice(archive, *, progress: Progress | None = None) -> CatchUp:
+    """catch_up; when it cannot (a full disk, an unreadable archive), a notice saying why: the
+    index stays as it is and the next search tries again."""
+    try:
+        return catch_up(archive, progress=progress)
+    except (OSError, DocgenError) as exc:
+        return CatchUp(notices=[f"the search index could not be brought up to date ({exc}); it answers as it "
+                                "stands and the next search tries again"])
+
+
 def search_archive(archive, text: str, *, progress: Progress | None = None, **options) -> SearchResults:
     """Search the archive (options as SearchIndex.search) once the index has caught up with it.
     When it cannot catch up (another process is at it, a full disk), the answer comes from the
     index as it stands, with a notice saying so."""
-    try:
-        state = catch_up(archive, progress=progress)
-    except (OSError, DocgenError) as exc:
-        state = CatchUp(notices=[f"the search index could not be brought up to date ({exc}); this answer is "
-                                 "from the index as it stands"])
+    state = catch_up_or_notice(archive, progress=progress)
     results = SearchIndex.of_archive(archive).search(text, **options)
     results.notices.extend(state.notices)
     return results
