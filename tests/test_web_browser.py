@@ -86,16 +86,31 @@ def browser(tmp_path_factory):
 def click_and_wait(browser, by: str, value: str) -> None:
     """Click what loads a new page, and wait until it has replaced the old one.
 
-    Chromium may still be settling the page that was just loaded (its node ids change): the
-    element is then looked up again and clicked again."""
+    The old page is marked with a property of its window; a new document has a new window object,
+    so the mark is gone once the next page is loaded. (Selenium's staleness_of asks Chromium about
+    an old node, which Chromium 156 may answer with "Node with given id does not belong to the
+    document" instead of a stale element.) Chromium may still be settling the page that was just
+    loaded: the element is then looked up again and clicked again."""
     from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
-    for attempt in range(5):
-        old = browser.find_element("tag name", "html")
+    def settled(b) -> bool:
         try:
+            return b.execute_script("return document.readyState") == "complete"
+        except WebDriverException:
+            return False
+
+    def replaced(b) -> bool:
+        try:
+            return b.execute_script("return window.__docgenOldPage === undefined "
+                                    "&& document.readyState === 'complete'")
+        except WebDriverException:  # navigation under way
+            return False
+
+    WebDriverWait(browser, 30).until(settled)
+    for attempt in range(5):
+        try:
+            browser.execute_script("window.__docgenOldPage = true")
             browser.find_element(by, value).click()
             break
         except StaleElementReferenceException:
@@ -104,8 +119,7 @@ def click_and_wait(browser, by: str, value: str) -> None:
             if attempt == 4:
                 raise
         time.sleep(0.3)
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(old))
-    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
+    WebDriverWait(browser, 30).until(replaced)
 
 
 def shot(browser, name: str) -> Path:
