@@ -11,6 +11,7 @@ also runs in a child process with its CPU time and memory capped by the kernel
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import resource
@@ -197,7 +198,7 @@ def _cap_child() -> None:
     """CPU time from now, and memory on top of what the process already maps; no core file."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     used = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = int(used.ru_utime + used.ru_stime) + TEMPLATE_CPU_SECONDS
+    cpu = math.ceil(used.ru_utime + used.ru_stime) + TEMPLATE_CPU_SECONDS
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))  # SIGXCPU, then SIGKILL two seconds on
     with open("/proc/self/statm") as statm:
         mapped = int(statm.read().split()[0]) * resource.getpagesize()
