@@ -262,7 +262,13 @@ _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 def connect(path: Path, same_thread: bool = True) -> sqlite3.Connection:
     # The database, its -wal and -shm (SQLite gives them the database's mode) are the owner's alone.
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    # Made only when missing: closing any descriptor of an open database drops every POSIX lock this
+    # process holds on it (fcntl(2)), and another process may then checkpoint and delete the WAL
+    # under our other connections (SQLite's "How To Corrupt", 2.2.1).
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
     # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writers).
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=same_thread)
     try:

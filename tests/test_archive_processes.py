@@ -146,3 +146,31 @@ def test_backups_taken_while_clerks_issue_restore_to_clean_homes(home, tmp_path)
     with Archive.open(home) as archive:
         actions = [r[0] for r in archive.db.execute("SELECT action FROM audit WHERE actor = 'backup-job'")]
         assert actions == ["backup"] * len(taken)
+
+
+LOCK_PROBE = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    # SQLite's SHARED byte range (os_unix.c: SHARED_FIRST = PENDING_BYTE + 2, SHARED_SIZE = 510)
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 510, 0x40000002, 0)
+except OSError:
+    print("held")
+else:
+    print("free")
+"""
+
+
+def test_opening_the_archive_again_keeps_the_locks_this_process_holds(home):
+    """docgen serve opens the archive once per request in a worker: a second open must not drop the
+    locks of the first connection, or another process closing its own connection thinks it is the
+    last one, checkpoints and deletes the WAL under ours, and the database ends up malformed."""
+    first = Archive.open(home)
+    try:
+        first.db.execute("SELECT count(*) FROM documents").fetchone()
+        probe = [sys.executable, "-c", LOCK_PROBE, str(home / "archive.sqlite")]
+        assert subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip() == "held"
+        Archive.open(home).close()
+        assert subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip() == "held"
+    finally:
+        first.close()
