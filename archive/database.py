@@ -448,6 +448,16 @@ class PostgresDatabase(Database):
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         self._ensure()
         query = postgres_query(sql, bool(params))
+        idle = not self.in_transaction
+        try:
+            return self.connection.execute(query, params or None)
+        except Exception as exc:
+            error = self._error(exc)
+            if not (isinstance(error, ConnectionLost) and idle and _RETRIED.match(sql)):
+                raise error from exc
+        # A restarted server cut a connection that sat idle: a read, or the BEGIN of a transaction,
+        # changed nothing and is sent again once on a new connection.
+        self.connection = self._connect()
         try:
             return self.connection.execute(query, params or None)
         except Exception as exc:
@@ -648,6 +658,7 @@ class PostgresDatabase(Database):
 
 
 _postgres_schemas: dict[int, frozenset[tuple]] = {}
+_RETRIED = re.compile(r"\s*(SELECT|BEGIN)\b", re.I)
 
 
 def _first_line(exc: BaseException) -> str:
