@@ -148,3 +148,31 @@ def test_a_lost_commit_answer_is_settled_by_asking_the_server(tmp_path, postgres
                 raise ArchiveError("rolled back")
         assert db._commit_status(committed) is True
         assert db._commit_status(aborted) is False
+
+
+def test_the_web_service_issues_lists_searches_and_exports_the_register_from_postgresql(tmp_path, postgres_url):
+    from fastapi.testclient import TestClient
+
+    from archive.users import add_user, create_token
+    from web.app import create_app
+
+    home = tmp_path / "home"
+    with Archive.init(home, AGENCY, database=postgres_url) as archive:
+        issue(archive, 5)
+        add_user(archive, "vanthu", "clerk", password=None, actor="test")
+        token = create_token(archive, "vanthu", actor="test")[1]
+    client = TestClient(create_app(home))
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"kind": "ke_hoach", "data": {**json.loads(json.dumps(DATA, default=str)),
+                                         "subject": "Kế hoạch kiểm tra nội bộ trường học"}, "date": "2025-03-01"}
+    issued = client.post("/api/documents", json=body, headers=headers)
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["number_symbol"] == "02/KH-SGD&ĐT"
+    listed = client.get("/api/documents", headers=headers).json()
+    assert [d["number"] for d in listed["documents"]] == [1, 2]
+    found = client.get("/api/search", params={"q": "kiểm tra nội bộ"}, headers=headers).json()
+    assert [h["number_symbol"] for h in found["hits"]] == ["02/KH-SGD&ĐT"]
+    register = client.get("/api/register", params={"year": 2025}, headers=headers)
+    assert register.status_code == 200 and register.content[:2] == b"PK"
+    with Archive.open(home) as archive:
+        assert verify(archive).ok
