@@ -176,3 +176,34 @@ def test_the_web_service_issues_lists_searches_and_exports_the_register_from_pos
     assert register.status_code == 200 and register.content[:2] == b"PK"
     with Archive.open(home) as archive:
         assert verify(archive).ok
+
+
+def test_nodes_starting_at_once_recover_the_staged_files_once(tmp_path, postgres_url):
+    """A node died between commit and publish (its file staged, its row committed), another before
+    commit (a staged file no row names): the nodes that start next publish the one, delete the other."""
+    import threading
+
+    home = tmp_path / "home"
+    with Archive.init(home, AGENCY, database=postgres_url) as archive:
+        record = issue(archive, 5).record
+    stored = archive.store.path(record.files["docx"].sha256)
+    os.replace(stored, archive.store.staged_path(record.files["docx"].sha256))
+    (archive.store.staging / ("f" * 64)).write_bytes(b"a file whose transaction rolled back")
+    barrier, failures = threading.Barrier(4), []
+
+    def start_node():
+        try:
+            barrier.wait()
+            Archive.open(home).close()
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            failures.append(exc)
+
+    nodes = [threading.Thread(target=start_node) for _ in range(4)]
+    for node in nodes:
+        node.start()
+    for node in nodes:
+        node.join(60)
+    assert failures == []
+    assert stored.is_file() and os.listdir(archive.store.staging) == []
+    with Archive.open(home) as reopened:
+        assert verify(reopened).ok and issue(reopened, 6).record.number == 2
