@@ -35,6 +35,7 @@ from .database import (Database, DatabaseError, ServerRefused, check_database_ur
                        safe_url)
 from .errors import ArchiveError
 from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
+from .schema import create as create_schema
 from .store import FileStore
 
 if TYPE_CHECKING:  # the models (pydantic) are loaded when a command needs them, not to search
@@ -93,17 +94,17 @@ class Archive:
                 copy_private(config, build / CONFIG_FILE)
             if database is not None and (config is None or load_model(ArchiveConfig, config).database is None):
                 record_database(build / CONFIG_FILE, database)
-            db = open_database(database if database is not None else build / DATABASE)
-            try:
-                if db.kind != "sqlite" and (db.schema_version() or db.schema_objects()):
-                    raise ArchiveError(f"{db.name}: the database is not empty (it holds tables of its own, or "
-                                       "another archive): give a new, empty database; nothing was changed")
-                migrate(db, db.name)
-                with db.write():
-                    audit.record(db, "init", actor, agency=str(agency))
-            finally:
-                db.close()
-            os.replace(build, home)  # onto a missing or empty folder
+            if database is None:
+                db = open_database(build / DATABASE)
+                try:
+                    migrate(db, db.name)
+                    with db.write():
+                        audit.record(db, "init", actor, agency=str(agency))
+                finally:
+                    db.close()
+                os.replace(build, home)  # onto a missing or empty folder
+            else:
+                _init_server(build, home, open_database(database), actor, agency)
         return cls.open(home)
 
     @classmethod
@@ -205,6 +206,30 @@ class Archive:
 
         with self.writing(staging_alone=True) as db:  # no writer has a file staged, uncommitted, meanwhile
             return self.store.recover(lambda sha: names_file(db, sha))
+
+
+def _init_server(build: Path, home: Path, db: Database, actor: str | None, agency: str | os.PathLike) -> None:
+    """The schema made, the init audited and the home put in place in one transaction: a failure
+    anywhere leaves neither tables in the database nor a home."""
+    was_folder, placed = home.is_dir(), False
+    try:
+        with db.write():
+            db.lock_log()
+            if db.schema_version() or db.schema_objects():
+                raise ArchiveError(f"{db.name}: the database is not empty (it holds tables of its own, or another "
+                                   "archive): give a new, empty database; nothing was changed")
+            create_schema(db)
+            audit.record(db, "init", actor, agency=str(agency))
+            os.replace(build, home)  # onto a missing or empty folder; the commit comes next
+            placed = True
+    except BaseException:
+        if placed:  # the database did not commit: the home goes back to be removed with the build
+            os.replace(home, build)
+            if was_folder:
+                home.mkdir(mode=0o700)
+        raise
+    finally:
+        db.close()
 
 
 def building_beside(home: Path, purpose: str) -> WorkFolder:

@@ -207,3 +207,25 @@ def test_nodes_starting_at_once_recover_the_staged_files_once(tmp_path, postgres
     assert stored.is_file() and os.listdir(archive.store.staging) == []
     with Archive.open(home) as reopened:
         assert verify(reopened).ok and issue(reopened, 6).record.number == 2
+
+
+def test_an_init_whose_commit_fails_leaves_neither_home_nor_tables(tmp_path, postgres_url):
+    from archive.database import PostgresDatabase
+
+    real_commit = PostgresDatabase._commit
+
+    def cut_then_commit(self, txid):
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (self.connection.info.backend_pid,))
+        real_commit(self, txid)
+
+    PostgresDatabase._commit = cut_then_commit
+    try:
+        with pytest.raises(ArchiveError, match="connection to the database server was lost"):
+            Archive.init(tmp_path / "home", AGENCY, database=postgres_url)
+    finally:
+        PostgresDatabase._commit = real_commit
+    assert sorted(os.listdir(tmp_path)) == []
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 0
+    Archive.init(tmp_path / "home", AGENCY, database=postgres_url).close()  # tried again: made
