@@ -229,3 +229,21 @@ def test_an_init_whose_commit_fails_leaves_neither_home_nor_tables(tmp_path, pos
     with psycopg.connect(postgres_url) as db:
         assert db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 0
     Archive.init(tmp_path / "home", AGENCY, database=postgres_url).close()  # tried again: made
+
+
+def test_pdfs_and_lawful_copies_number_and_verify_in_postgresql(tmp_path, postgres_url, soffice):
+    home = tmp_path / "home"
+    assert run(home, "init", "--agency", AGENCY, "--database", postgres_url).exit_code == 0
+    decision = AGENCY.parent / "quyet_dinh_khen_thuong.yaml"
+    issued = run(home, "issue", "quyet_dinh_khen_thuong", decision, "--date", "2025-01-05", "--json")
+    assert issued.exit_code == 0, issued.output
+    assert sorted(f["role"] for f in json.loads(issued.stdout)["files"]) == ["docx", "pdf"]
+    for form, number_symbol in (("sao-y", "01/SY-SGD&ĐT"), ("trich-sao", "02/TS-SGD&ĐT")):
+        made = run(home, "copy", "1", "--form", form, *(["--pages", "1"] if form == "trich-sao" else []),
+                   "--date", "2025-02-03", "-o", tmp_path / f"{form}.pdf", "--json")
+        assert made.exit_code == 0, made.output
+        assert json.loads(made.stdout)["number_symbol"] == number_symbol
+    refused = run(home, "revoke", "1", "--by", "2")
+    assert refused.exit_code == 2 and "is a copy" in refused.output
+    checked = run(home, "verify", "--json")
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["files"] == 6
