@@ -31,8 +31,7 @@ from docgen.workfolder import WorkFolder
 
 from . import audit, changelog
 from .changelog import Change, LogEnd
-from .database import (Database, DatabaseError, ServerRefused, check_database_url, connect_sqlite, open_database,
-                       safe_url)
+from .database import Database, DatabaseError, ServerRefused, check_database_url, open_database, safe_url
 from .errors import ArchiveError
 from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
 from .schema import create as create_schema
@@ -267,11 +266,6 @@ def cannot_open(where: Path | str, exc: Exception) -> ArchiveError:
 
 
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
-
-
-def connect(path: Path, same_thread: bool = True) -> sqlite3.Connection:
-    """A connection to an SQLite archive file (made, 0600, only when missing: see connect_sqlite)."""
-    return connect_sqlite(path, same_thread)
 
 
 def database_url(home: Path) -> str | None:
