@@ -120,7 +120,7 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
         archive.store.publish(staged)
     except BaseException as exc:
         if staged and not committed:
-            archive.store.discard(staged)
+            archive.store.settle([staged], committed)
         if isinstance(exc, (OSError, DatabaseError)) and not committed:
             raise ArchiveError(f"{archive.home}: could not store {original} ({exc}); nothing was imported") from exc
         raise

@@ -118,9 +118,9 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
         committed = True
         archive.store.publish(staged)
     except BaseException as exc:
+        if staged and not committed:
+            archive.store.settle([staged], committed)
         unknown = isinstance(exc, ConnectionLost) and exc.committed is None
-        if staged and not committed and not unknown:  # unknown: the next open publishes it if it committed
-            archive.store.discard(staged)
         if isinstance(exc, (OSError, DatabaseError)):
             if unknown:
                 raise ArchiveError(f"{archive.home}: the connection to the database was lost while the document was "
