@@ -70,6 +70,21 @@ def optional_user(request: Request, archive: Archive = Depends(open_archive)) ->
     return user
 
 
+def session_user(request: Request) -> User | None:
+    """Who is signed in (the session cookie) for a page that has no dependencies, an error page; None on
+    any failure (an error page must never fail in turn)."""
+    session = read_session(request)
+    if session is None:
+        return None
+    try:
+        with Archive.open(request.app.state.home) as archive:
+            user = get_user(archive.db, session["user"])
+    except Exception:
+        return None
+    request.state.csrf = session["csrf"]
+    return user
+
+
 def current_user(user: User | None = Depends(optional_user)) -> User:
     if user is None:
         raise HTTPException(401, "Cần đăng nhập (Authorization: Bearer TOKEN hoặc phiên đăng nhập)",
