@@ -17,10 +17,10 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
 from . import limits
@@ -136,9 +136,22 @@ class FormField:
     example: str = ""
     choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label) of a select
     fields: list["FormField"] = field(default_factory=list)  # of a group or of each row
+    # An enumeration's reading of what a data file may hold (`TB` for `Thông báo`, `khẩn` for `KHẨN`).
+    read: Any = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"name": self.name, "label": self.label, "widget": self.widget, "required": self.required,
+                "help": self.help, "example": self.example, "choices": [list(c) for c in self.choices],
+                "fields": [f.as_dict() for f in self.fields]}
+
+    def choice(self, value: Any) -> str:
+        """The choice a value of a data file stands for (itself when it stands for none)."""
+        if self.read is None or value in [v for v, _ in self.choices]:
+            return shown(value)
+        try:
+            return shown(self.read(value))
+        except ValueError:
+            return shown(value)
 
 
 def form_fields(kind: str | Kind, agency: Agency | None = None) -> list[FormField]:
@@ -189,6 +202,8 @@ def _field(name: str, info: FieldInfo, agency: Agency | None, top: bool) -> Form
         made.widget, made.fields, made.example = "group", _fields(model, agency), ""
     elif (values := _enumeration(annotation, info.metadata)) is not None:
         made.widget, made.choices = "select", values
+        read = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        made.read = TypeAdapter(read).validate_python
     elif typing.get_origin(_bare(annotation)) is list:
         made.widget = "lines"
     elif typing.get_origin(_bare(annotation)) is dict:
@@ -340,7 +355,7 @@ def form_values(kind: str | Kind, data: Mapping[str, Any], more_rows: str = "",
             elif f.widget == "markup" and isinstance(value, list):  # one paragraph an item
                 values[key] = "\n\n".join(shown(item) for item in value)
             elif value is not None:
-                values[key] = shown(value)
+                values[key] = f.choice(value) if f.widget == "select" else shown(value)
 
     fill(form_fields(kind), data, "")
     return values, counts
