@@ -248,8 +248,9 @@ def test_the_search_page_on_a_phone(server, browser):
         search(browser, "ke hoach")
         width = browser.execute_script("return document.documentElement.scrollWidth")
         assert width <= browser.execute_script("return window.innerWidth")  # nothing wider than the phone
-        kinds = browser.find_element(By.NAME, "kind").text
-        assert "Kế hoạch (2)" in kinds
+        assert "Kế hoạch (2)" in browser.find_element(By.NAME, "kind").text
+        assert browser.find_element(By.ID, "facet-kind").text == "Loại: Kế hoạch (2)"
+        assert browser.find_element(By.ID, "facet-status").text == "Tình trạng: Đang có hiệu lực (2)"
         box = browser.find_element(By.ID, "q").rect
         assert box["width"] > 250  # the search box takes the phone's width
         shot(browser, "search-phone")

@@ -249,7 +249,8 @@ def test_search_pages_by_offset_with_counts_that_hide_secret_documents(site):
     assert secret["total"] > first["total"] and sum(secret["counts"]["status"].values()) == secret["total"]
     login(client, "donvi")
     page = client.get("/", params={"q": "ke hoach", "limit": 1})
-    assert "Đang có hiệu lực (2)" in page.text and "Kế hoạch (2)" in page.text
+    assert "Đang có hiệu lực (2)" in page.text and "Kế hoạch (2)" in page.text  # in the filters' choices
+    assert 'Kế hoạch</a> <span class="count">(2)</span>' in page.text  # and beside them, as links
     assert 'id="page-next"' in page.text and "Trang 1/2" in page.text
     following = client.get(page.text.split('id="page-next" href="')[1].split('"')[0].replace("&amp;", "&"))
     assert "Trang 2/2" in following.text and 'id="page-prev"' in following.text
