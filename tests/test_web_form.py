@@ -283,3 +283,24 @@ def test_error_pages_are_in_vietnamese_with_the_menu(site):
     failed = broken.get("/boom")
     assert failed.status_code == 500 and "<h1>Lỗi máy chủ</h1>" in failed.text and "a fault" not in failed.text
     client.cookies.clear()
+
+
+def test_login_failures_are_counted_across_the_workers_of_one_home(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from archive import Archive
+    from archive.users import add_user
+    from web.app import create_app
+
+    with Archive.init(tmp_path / "home", AGENCY, actor="test") as archive:
+        add_user(archive, "donvi", "reader", password=PASSWORD, actor="test")
+    workers = [TestClient(create_app(tmp_path / "home")) for _ in range(2)]
+
+    def attempt(client, password):
+        client.cookies.clear()
+        client.get("/login")
+        return client.post("/login", data={"name": "donvi", "password": password,
+                                           "csrf": client.cookies["docgen_csrf"]}, follow_redirects=False).status_code
+
+    assert [attempt(workers[n % 2], "sai mật khẩu") for n in range(6)] == [401] * 5 + [429]
+    assert attempt(TestClient(create_app(tmp_path / "home")), PASSWORD) == 429  # a restart forgets nothing

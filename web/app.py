@@ -63,7 +63,6 @@ def create_app(home: str | os.PathLike | None = None) -> FastAPI:
                   version="0.1.0")
     app.state.home = home
     app.state.secret = prepare_home(home)
-    app.state.login_failures = {}
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (login, search, documents, issuing, drafting, users):
         app.include_router(module.router)
