@@ -42,10 +42,11 @@ def prepare_home(home: str | os.PathLike) -> bytes:
 # Error pages: a title and, when the error says nothing more, what it means for the user.
 ERROR_PAGES = {403: ("Không có quyền", "Vai trò của bạn không được làm việc này."),
                404: ("Không tìm thấy", "Không có trang hoặc văn bản này."),
+               405: ("Không thực hiện được", "Trang này không nhận yêu cầu kiểu này."),
                422: ("Dữ liệu không hợp lệ", "Dữ liệu gửi lên chưa đúng."),
                429: ("Thử lại sau", "Quá nhiều lần thử: chờ vài phút rồi thử lại."),
-               500: ("Lỗi máy chủ", "Máy chủ gặp lỗi khi xử lý yêu cầu; chưa có gì được ghi. Thử lại, hoặc báo "
-                                    "quản trị viên (chi tiết trong nhật ký máy chủ).")}
+               500: ("Lỗi máy chủ", "Máy chủ gặp lỗi khi xử lý yêu cầu. Thử lại, hoặc báo quản trị viên "
+                                    "(chi tiết trong nhật ký máy chủ).")}
 
 
 def error_page(request: Request, status: int, message: str):
