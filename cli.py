@@ -721,11 +721,13 @@ CATCH_UP_BAR = 50
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best match first, or newest first.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N hits.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip the first N hits (the next page: --offset 20).")
 @click.option("--include-secret", is_flag=True, help="Include documents marked MẬT, TỐI MẬT or TUYỆT MẬT.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
 @click.pass_context
 @reports_errors
-def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sort, limit, include_secret,
+def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sort, limit, offset, include_secret,
            as_json) -> None:
     """Find documents by words (marks optional), "quoted phrases", number-symbol or date.
 
@@ -738,7 +740,7 @@ def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sor
     filters = Filters(kind=kind, year=year, date_from=date_from, date_to=date_to, signer=signer, unit=unit,
                       status=status)
     with open_archive(ctx) as archive, progress_bar("Updating the index", from_total=CATCH_UP_BAR) as progress:
-        results = search_archive(archive, query, filters=filters, sort=sort, limit=limit,
+        results = search_archive(archive, query, filters=filters, sort=sort, limit=limit, offset=offset,
                                  include_secret=include_secret, progress=progress)
     if as_json:
         for notice in results.notices:

@@ -8,15 +8,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from archive import Archive
 from archive.errors import ArchiveError, IntegrityProblem
 from archive.records import MissingCopy, read_copy
 from archive.users import User, record_use
-from docgen.limits import DATA_FILE_BYTES
 
 from .auth import check_csrf, current_user, ensure_may, open_archive, require
 from .pages import render_page
@@ -100,10 +99,20 @@ def api_issue(body: IssueRequest, request: Request, user: User = Depends(require
     """Issue a document (the home's agency; an `agency` key in data is ignored): `docgen issue --json`."""
     from archive import issue_document
 
+    from docgen import load_document
+
     check_csrf(request, request.headers.get("x-csrf-token"))
     data = {k: v for k, v in body.data.items() if k != "agency"}
+    refuse_secret(user, load_document(body.kind, data, agency=archive.agency))
     issued = issue_document(archive, body.kind, data, date=body.date, pdf=body.pdf, actor=user.name)
     return issued.as_dict()
+
+
+def refuse_secret(user: User, doc) -> None:
+    """A clerk without the secret right cannot issue a secret document (403: they wrote the mark themselves)."""
+    if doc.data.secrecy and not user.secret:
+        raise HTTPException(403, f"Văn bản có độ mật ({doc.data.secrecy}): chỉ người được giao quyền xem văn bản mật "
+                                 "mới được ban hành")
 
 
 class Supersede(BaseModel):
@@ -150,49 +159,3 @@ def document_page(request: Request, ref: str, user: User = Depends(require("view
     record, events = viewed(archive, ref, user)
     return render_page(request, "document.html", {"user": user, "record": record, "history": events,
                                                   "status": STATUS_LABELS[record.status]})
-
-
-def issue_context(user: User, **values) -> dict:
-    from docgen.catalog import list_kinds
-
-    kinds = [row for row in list_kinds() if row["type_code"]]
-    return {"user": user, "kinds": kinds, "kind": "", "text": "", "findings": None, "error": None,
-            "preview": None, **values}
-
-
-@router.get("/issue", include_in_schema=False)
-def issue_page(request: Request, user: User = Depends(require("issue"))):
-    return render_page(request, "issue.html", issue_context(user))
-
-
-@router.post("/issue", include_in_schema=False)
-def issue_form(request: Request, kind: str = Form(max_length=64), text: str = Form("", max_length=DATA_FILE_BYTES),
-                     upload: UploadFile | None = File(None), action: str = Form("preview"), csrf: str = Form(""),
-                     user: User = Depends(require("issue")), archive: Archive = Depends(open_archive)):
-    """Preview (the draft and the checker's findings) or issue the data typed or uploaded."""
-    from archive import issue_document
-    from archive.issuing import preview_issue
-    from docgen.errors import DocgenError
-
-    check_csrf(request, csrf)
-    name, content = "du-lieu.yaml", text.encode("utf-8")
-    if upload is not None and upload.filename:
-        content = upload.file.read(DATA_FILE_BYTES + 1)
-        name = re.sub(r"[^\w.-]+", "-", Path(upload.filename).name) or name
-        if Path(name).suffix.lower() not in (".yaml", ".yml", ".json"):
-            name += ".yaml"
-    values = {"kind": kind, "text": text if upload is None or not upload.filename else content.decode("utf-8", "replace")}
-    with tempfile.TemporaryDirectory(prefix="docgen-web-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(content[:DATA_FILE_BYTES + 1])
-        try:
-            if action == "issue":
-                issued = issue_document(archive, kind, path, pdf=True, actor=user.name)
-                return RedirectResponse(f"/documents/{issued.record.id}", status_code=303)
-            previewed = preview_issue(archive, kind, path)
-            doc, findings = previewed.doc, previewed.findings
-        except DocgenError as exc:
-            return render_page(request, "issue.html", issue_context(user, error=str(exc), **values), status_code=422)
-    preview = {"type_name": doc.kind.label, "subject": doc.data.subject if hasattr(doc.data, "subject") else "",
-               "metadata": doc.metadata()}
-    return render_page(request, "issue.html", issue_context(user, findings=findings, preview=preview, **values))
