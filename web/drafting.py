@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -17,6 +16,7 @@ from docgen.limits import DATA_FILE_BYTES
 from .auth import check_csrf, open_archive, require
 from .documents import MEDIA
 from .pages import render_page
+from .uploads import safe_name
 
 router = APIRouter()
 
@@ -53,7 +53,7 @@ def checked_upload(archive: Archive, user: User, file: UploadFile) -> dict:
     """One uploaded .docx checked (docgen.check.check_upload), the check audited."""
     from docgen.check import check_upload
 
-    name = Path(file.filename or "van-ban.docx").name
+    name = safe_name(file.filename, "van-ban.docx")
     findings = check_upload(file.file.read(DATA_FILE_BYTES + 1), name)
     record_use(archive, user.name, "web check", file=name, findings=len(findings))
     return {"file": name, "ok": not findings, "findings": [f.as_dict() for f in findings]}
