@@ -120,19 +120,24 @@ def test_check_refuses_a_zip_bomb_before_unpacking_it(site):
 # -- Dossier ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def dossier_files(tmp_path_factory):
-    """A campaign naming an agency file and a detail folder the service must not read, and a list of five
-    with one short of votes."""
-    folder = tmp_path_factory.mktemp("dossier-upload")
+def write_dossier_files(folder):
+    """A campaign naming an agency file and a detail folder the service must not read, and a list of four
+    individuals, the last short of votes: (campaign, sheet, rows)."""
     campaign = yaml.safe_load(CAMPAIGN.read_text(encoding="utf-8"))
     campaign["agency"] = "/etc/passwd"
     campaign["reports"]["details"] = "/etc"
     header, rows = example_rows()
     rows = [row for row in rows if row[2] == "Cá nhân"][:4]
     rows[3][7] = 3
-    sheet = write_xlsx(folder / "danh-sach.xlsx", {"Danh sách": [header, *rows]})
-    return yaml.safe_dump(campaign, allow_unicode=True).encode(), sheet.read_bytes(), rows
+    path = folder / "chien-dich.yaml"
+    path.write_text(yaml.safe_dump(campaign, allow_unicode=True), encoding="utf-8")
+    return path, write_xlsx(folder / "danh-sach.xlsx", {"Danh sách": [header, *rows]}), rows
+
+
+@pytest.fixture(scope="module")
+def dossier_files(tmp_path_factory):
+    campaign, sheet, rows = write_dossier_files(tmp_path_factory.mktemp("dossier-upload"))
+    return campaign.read_bytes(), sheet.read_bytes(), rows
 
 
 @pytest.fixture(scope="module")
