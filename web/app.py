@@ -60,12 +60,11 @@ def create_app(home: str | os.PathLike | None = None) -> FastAPI:
             if not length.isdigit():
                 return JSONResponse({"detail": "Content-Length is required"}, status_code=411)
             limit = BODY_LIMITS.get(request.url.path, MAX_BODY)
-            if int(length) > limit and limit != MAX_BODY:
-                return JSONResponse({"detail": f"the request is over {size_text(limit)}, what uploads to "
-                                               f"{request.url.path} may have in all"}, status_code=413)
             if int(length) > limit:
-                return JSONResponse({"detail": f"the request is over {limit // 1024} KB (a data file may have "
-                                               f"{DATA_FILE_BYTES // (1024 * 1024)} MB)"}, status_code=413)
+                allowed = (f"a data file may have {size_text(DATA_FILE_BYTES)}" if limit == MAX_BODY else
+                           f"what uploads to {request.url.path} may have in all")
+                return JSONResponse({"detail": f"the request is over {size_text(limit)} ({allowed})"},
+                                    status_code=413)
         return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)

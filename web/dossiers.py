@@ -5,9 +5,9 @@ admin) for a day; and the Dossier page over the same calls."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -75,7 +75,7 @@ def build(archive: Archive, user: User, campaign: UploadFile, nominees: UploadFi
         answer = report.as_json()
         answer.update(campaign=campaign_path.name, nominees=sheet_path.name, output=None, id=None, download=None)
         if report.ok:
-            os.replace(staged, folder / f"{dossier_id}.zip")
+            shutil.move(staged, folder / f"{dossier_id}.zip")  # /tmp may be another file system
             (folder / f"{dossier_id}.json").write_text(json.dumps({"owner": user.name, "campaign": campaign_path.name}))
             answer.update(id=dossier_id, download=f"/api/dossiers/{dossier_id}")
     record_use(archive, user.name, "web dossier", id=answer["id"], campaign=campaign_path.name,
