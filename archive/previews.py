@@ -32,7 +32,7 @@ def first_page_png(archive: Archive, record: DocumentRecord) -> bytes | None:
         _, content = read_copy(archive.store, record, "pdf")  # hash checked
     except MissingCopy:
         return None
-    kept.parent.mkdir(exist_ok=True)
+    kept.parent.mkdir(mode=0o700, exist_ok=True)  # private like the rest of the home
     with tempfile.TemporaryDirectory(prefix=".preview-", dir=kept.parent) as tmp:
         pdf, image = Path(tmp) / "document.pdf", Path(tmp) / "page"
         pdf.write_bytes(content)
@@ -41,5 +41,6 @@ def first_page_png(archive: Archive, record: DocumentRecord) -> bytes | None:
         made = image.with_suffix(".png")
         if done.returncode != 0 or not made.is_file():
             return None
+        os.chmod(made, 0o600)
         os.replace(made, kept)
     return kept.read_bytes()

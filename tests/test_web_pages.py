@@ -165,6 +165,10 @@ def test_a_drafter_builds_a_dossier_with_the_homes_agency(site, built, dossier_f
     assert manifest["dossier"]["agency"] == "Sở Giáo dục và Đào tạo Cao Bằng"
     assert built["documents"] and all(d["number_symbol"] is None for d in built["documents"])  # no numbers
     assert audit_rows(home, "web dossier")[-1][0] == "soanthao"
+    from web.dossiers import CACHE
+
+    assert {p.stat().st_mode & 0o777 for p in (home / CACHE).iterdir()} == {0o600}
+    assert (home / CACHE).stat().st_mode & 0o777 == 0o700
     assert audit_rows(home, "web dossier download")[-1][0] == "soanthao"
 
 
@@ -318,7 +322,8 @@ def test_a_document_shows_its_first_page_cached_by_the_pdfs_hash(site):
     client, tokens, home = site
     image = client.get("/api/documents/3/preview", headers=bearer(tokens, "donvi"))
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
-    assert len(list((home / "previews").glob("*.png"))) == 1
+    kept = list((home / "previews").glob("*.png"))
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o777 == 0o600  # private like the home
     assert client.get("/api/documents/1/preview", headers=bearer(tokens, "donvi")).status_code == 404  # no PDF
     assert client.get("/api/documents/2/preview", headers=bearer(tokens, "donvi")).status_code == 404  # secret
     assert client.get("/api/documents/2/preview", headers=bearer(tokens, "vanthumat")).status_code == 200

@@ -5,6 +5,7 @@ admin) for a day; and the Dossier page over the same calls."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shutil
@@ -34,7 +35,8 @@ DOSSIER_ID = re.compile(r"^[A-Za-z0-9_-]{24}$")
 
 def cache_folder(archive: Archive) -> Path:
     folder = archive.home / CACHE
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.parent.mkdir(exist_ok=True, mode=0o700)  # private like the rest of the home
+    folder.mkdir(exist_ok=True, mode=0o700)
     return folder
 
 
@@ -75,8 +77,10 @@ def build(archive: Archive, user: User, campaign: UploadFile, nominees: UploadFi
         answer = report.as_json()
         answer.update(campaign=campaign_path.name, nominees=sheet_path.name, output=None, id=None, download=None)
         if report.ok:
+            os.chmod(staged, 0o600)
+            with open(os.open(folder / f"{dossier_id}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+                json.dump({"owner": user.name, "campaign": campaign_path.name}, out)
             shutil.move(staged, folder / f"{dossier_id}.zip")  # /tmp may be another file system
-            (folder / f"{dossier_id}.json").write_text(json.dumps({"owner": user.name, "campaign": campaign_path.name}))
             answer.update(id=dossier_id, download=f"/api/dossiers/{dossier_id}")
     record_use(archive, user.name, "web dossier", id=answer["id"], campaign=campaign_path.name,
                nominees=sheet_path.name, accepted=len(answer["accepted"]), rejected=len(answer["rejected"]))
