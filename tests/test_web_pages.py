@@ -307,6 +307,7 @@ def test_the_import_page(site):
     done = client.post("/import", data={"csrf": csrf_of(page), "kind": "cong_van", "date": ""},
                        files=[("files", ("cv.txt", TEXT.replace("1140", "1142").encode()))])
     assert done.status_code == 200 and "1142/UBND-VX" in done.text and "&lt;b&gt;an toàn&lt;/b&gt;" in done.text
+    assert "<td>nơi nhận, người ký</td>" in done.text
     bad = client.post("/import", data={"csrf": csrf_of(page), "date": "31/02/2017"},
                       files=[("files", ("cv.txt", b"x"))])
     assert bad.status_code == 422 and "--set date=31/02/2017" in bad.text

@@ -21,6 +21,10 @@ from .pages import render_page
 from .uploads import save_upload, told_as_uploaded
 
 router = APIRouter()
+# The parts an import may not find in a text (index.recognize.FIELDS), as the page names them.
+PART_LABELS = {"agency": "cơ quan ban hành", "number_symbol": "số, ký hiệu", "place": "địa danh", "date": "ngày",
+               "kind": "loại văn bản", "subject": "trích yếu", "addressees": "kính gửi", "recipients": "nơi nhận",
+               "signer_title": "chức vụ người ký", "signer_name": "người ký"}
 
 
 def import_uploads(archive: Archive, user: User, files: list[UploadFile], settings: list[str]) -> dict:
@@ -91,7 +95,7 @@ def page_context(user: User, report: dict | None = None, error: str | None = Non
     from docgen.catalog import list_kinds
 
     return {"user": user, "report": report, "error": error, "kinds": list_kinds(), "limit_files": WEB_IMPORT_FILES,
-            "limit_bytes": size_text(WEB_IMPORT_BYTES)}
+            "limit_bytes": size_text(WEB_IMPORT_BYTES), "part_labels": PART_LABELS}
 
 
 @router.post("/import", include_in_schema=False)
