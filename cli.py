@@ -597,23 +597,26 @@ def register_group() -> None:
               help="The file to write: .xlsx, or .docx / .pdf to print.")
 @click.option("--docx", "fmt", flag_value="docx", help="Write an A4 landscape .docx.")
 @click.option("--pdf", "fmt", flag_value="pdf", help="Write an A4 landscape PDF.")
+@click.option("--register", metavar="NAME", help="Only this register (e.g. chung, HĐTĐKT, ban-sao); default: all.")
 @click.option("--include-secret", is_flag=True,
               help="Also write the register of secret documents (MẬT, TỐI MẬT, TUYỆT MẬT).")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @reports_errors
-def register_export(ctx, year, output, fmt, include_secret, actor, as_json) -> None:
+def register_export(ctx, year, output, fmt, register, include_secret, actor, as_json) -> None:
     """Write the register of YEAR: one sheet (or section) per register, in number order.
 
     The register of secret documents only with --include-secret.
+
+    Example: docgen register export --year 2025 --register HĐTĐKT -o so-hoi-dong-2025.xlsx
     """
     from archive import export_register
     from archive.register_book import EmptyRegister
 
     with open_archive(ctx) as archive:
         try:
-            written = export_register(archive, year, output, fmt=fmt, actor=actor,
+            written = export_register(archive, year, output, fmt=fmt, register=register, actor=actor,
                                       include_secret=include_secret)
         except EmptyRegister as exc:
             click.echo(f"Nothing written: {exc}", err=True)
@@ -770,7 +773,7 @@ def import_(ctx, files, settings, actor, as_json) -> None:
     Example: docgen import old/*.docx scans/cong-van-1140.pdf --set kind=cong_van
     """
     from index import import_files, parse_overrides
-    from index.follow import catch_up_or_notice
+    from index.importer import index_imported
     from index.terminal import progress_bar
 
     overrides = parse_overrides(settings)
@@ -779,7 +782,7 @@ def import_(ctx, files, settings, actor, as_json) -> None:
             report = import_files(archive, list(files), overrides=overrides, actor=actor, progress=progress)
         if report.imported:  # searchable at once, rather than at the next search
             with progress_bar("Indexing", from_total=CATCH_UP_BAR) as progress:
-                report.warnings += catch_up_or_notice(archive, progress=progress).notices
+                index_imported(archive, report, progress=progress)
     for skipped in report.skipped:
         click.echo(f"Skipped {skipped['file']}: {skipped['reason']}", err=True)
     for warning in report.warnings:

@@ -20,8 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import ConversionError, DocgenError
-from docgen.limits import (IMPORT_FILE_MAX_BYTES, IMPORT_PART_MAX_BYTES, IMPORT_PART_MAX_RATIO,
-                           IMPORT_PART_RATIO_FROM_BYTES, MB)
+from docgen.limits import IMPORT_FILE_MAX_BYTES, MB, zip_part_refusal
 from docgen.pdf import convert
 from docgen.vietnamese import nfc
 
@@ -196,17 +195,10 @@ def _font_name(fonts) -> str | None:
 
 
 def _part(package: zipfile.ZipFile, name: str, path: Path) -> bytes:
-    """One part of a package, refused before it is unpacked if it would be too big or inflate like a
-    zip bomb. (zipfile never gives more than the size the package declares, so checking that is enough.)"""
-    info = package.getinfo(name)
-    if info.file_size > IMPORT_PART_MAX_BYTES:
-        raise ExtractError(f"{path}: {name} unpacks to {info.file_size / MB:.0f} MB, more than the "
-                           f"{IMPORT_PART_MAX_BYTES // MB} MB a part of an imported document may have")
-    ratio = info.file_size / max(info.compress_size, 1)
-    if info.file_size > IMPORT_PART_RATIO_FROM_BYTES and ratio > IMPORT_PART_MAX_RATIO:
-        raise ExtractError(f"{path}: {name} would inflate {ratio:.0f} times, from {info.compress_size / 1024:.0f} kB "
-                           f"to {info.file_size / MB:.0f} MB (a document packs at most about "
-                           f"{IMPORT_PART_MAX_RATIO} times): not read")
+    """One part of a package, refused before it is unpacked if it would be too big or inflate like a zip bomb."""
+    refusal = zip_part_refusal(package.getinfo(name))
+    if refusal:
+        raise ExtractError(f"{path}: {refusal}")
     return package.read(name)
 
 

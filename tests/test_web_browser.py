@@ -269,3 +269,72 @@ def test_an_admin_adds_a_user_on_the_users_page(server, browser):
     assert browser.find_element(By.ID, "message").text == "Đã thêm người dùng truonghoc"
     assert "truonghoc" in browser.find_element(By.CSS_SELECTOR, "table.users").text
     shot(browser, "users")
+
+
+def downloaded(browser, suffix: str) -> Path:
+    for _ in range(300):
+        done = [p for p in browser.downloads.iterdir() if p.suffix == suffix]
+        if done:
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} file was downloaded: {list(browser.downloads.iterdir())}")
+
+
+def test_a_drafter_builds_a_dossier_and_downloads_its_zip(server, browser, tmp_path):
+    import zipfile
+
+    from selenium.webdriver.common.by import By
+
+    from .test_web_pages import write_dossier_files
+
+    campaign, sheet, rows = write_dossier_files(tmp_path)
+    log_in(browser, server, "soanthao")
+    assert not browser.find_elements(By.LINK_TEXT, "Sổ văn bản")  # a clerk's page
+    click_and_wait(browser, By.LINK_TEXT, "Hồ sơ khen thưởng")
+    browser.find_element(By.ID, "campaign").send_keys(str(campaign))
+    browser.find_element(By.ID, "nominees").send_keys(str(sheet))
+    click_and_wait(browser, By.ID, "build")
+    assert browser.find_element(By.ID, "accepted-count").text == "03 cá nhân"
+    assert rows[3][1] in browser.find_element(By.ID, "rejected").text
+    shot(browser, "dossier")
+    browser.find_element(By.ID, "download").click()
+    with zipfile.ZipFile(downloaded(browser, ".zip")) as package:
+        assert "manifest.json" in package.namelist() and "pdf/02-to-trinh.pdf" in package.namelist()
+
+
+def test_a_clerk_sees_the_register_checks_a_draft_and_imports_a_letter(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from .test_web_pages import TEXT
+
+    log_in(browser, server, "vanthu")
+    click_and_wait(browser, By.LINK_TEXT, "Sổ văn bản")
+    assert "Kế hoạch kiểm tra nội bộ trường học" in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, "register")
+    click_and_wait(browser, By.LINK_TEXT, "Kiểm tra thể thức")
+    browser.find_element(By.ID, "file").send_keys(str(draft_with_narrow_margin(tmp_path)))
+    click_and_wait(browser, By.ID, "check")
+    assert "điểm chưa đúng thể thức" in browser.find_element(By.ID, "count").text
+    shot(browser, "check")
+    click_and_wait(browser, By.LINK_TEXT, "Nhập văn bản")
+    letter = tmp_path / "cong-van-1143.txt"
+    letter.write_text(TEXT.replace("1140", "1143"), encoding="utf-8")
+    browser.find_element(By.ID, "files").send_keys(str(letter))
+    click_and_wait(browser, By.ID, "import")
+    assert "1143/UBND-VX" in browser.find_element(By.ID, "imported").text
+    shot(browser, "import")
+    browser.get(f"{server}/documents/3")
+    preview = browser.find_element(By.ID, "preview")
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", preview) > 100
+    shot(browser, "document-preview")
+
+
+def draft_with_narrow_margin(folder: Path) -> Path:
+    import docx
+
+    import docgen
+
+    document = docx.Document(docgen.render("ke_hoach", ROOT / "examples" / "ke_hoach.yaml").save(folder / "a.docx"))
+    document.sections[0].left_margin = 100_000
+    document.save(folder / "le-hep.docx")
+    return folder / "le-hep.docx"

@@ -16,15 +16,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from archive import Archive
 from docgen.errors import DataError, DocgenError
 from docgen.forms import field_messages
-from docgen.limits import DATA_FILE_BYTES
+from docgen.limits import DATA_FILE_BYTES, SHEET_FILE_BYTES, WEB_IMPORT_BYTES, size_text
 
-from . import documents, drafting, issuing, login, search, users
+from . import documents, dossiers, drafting, imports, issuing, login, register, search, users
 from .pages import render_page
 
 # A request body: a data file at most (docgen/limits.py), with room for a form's other fields.
 MAX_BODY = DATA_FILE_BYTES + 64 * 1024
 SECRET_FILE = "web.key"  # signs session cookies; shared by the workers of one home
 STATIC = Path(__file__).parent / "static"
+# Paths that take larger uploads: a campaign file and a nominee sheet; the files of an import.
+BODY_LIMITS = {"/api/dossiers": DATA_FILE_BYTES + SHEET_FILE_BYTES + 64 * 1024,
+               "/dossier": DATA_FILE_BYTES + SHEET_FILE_BYTES + 64 * 1024,
+               "/api/import": WEB_IMPORT_BYTES + 1024 * 1024, "/import": WEB_IMPORT_BYTES + 1024 * 1024}
 
 
 def prepare_home(home: str | os.PathLike) -> bytes:
@@ -65,7 +69,7 @@ def create_app(home: str | os.PathLike | None = None) -> FastAPI:
     app.state.home = home
     app.state.secret = prepare_home(home)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (login, search, documents, issuing, drafting, users):
+    for module in (login, search, documents, issuing, drafting, users, register, dossiers, imports):
         app.include_router(module.router)
 
     @app.middleware("http")
@@ -75,9 +79,12 @@ def create_app(home: str | os.PathLike | None = None) -> FastAPI:
             length = request.headers.get("content-length", "")
             if not length.isdigit():
                 return JSONResponse({"detail": "Content-Length is required"}, status_code=411)
-            if int(length) > MAX_BODY:
-                return JSONResponse({"detail": f"the request is over {MAX_BODY // 1024} KB (a data file may have "
-                                               f"{DATA_FILE_BYTES // (1024 * 1024)} MB)"}, status_code=413)
+            limit = BODY_LIMITS.get(request.url.path, MAX_BODY)
+            if int(length) > limit:
+                allowed = (f"a data file may have {size_text(DATA_FILE_BYTES)}" if limit == MAX_BODY else
+                           f"what uploads to {request.url.path} may have in all")
+                return JSONResponse({"detail": f"the request is over {size_text(limit)} ({allowed})"},
+                                    status_code=413)
         return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)

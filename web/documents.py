@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -66,6 +64,8 @@ def api_show(ref: str, user: User = Depends(require("view")), archive: Archive =
     base, _, role = ref.rpartition("/")
     if base and role in MEDIA:
         return stored_copy(archive, base, role, user)
+    if base and role == "preview":
+        return preview(archive, base, user)
     record, events = viewed(archive, ref, user)
     return {**record.as_dict(), "history": events}
 
@@ -84,6 +84,17 @@ def stored_copy(archive: Archive, ref: str, role: str, user: User) -> Response:
     name = re.sub(r"[^\w.-]+", "-", record.number_symbol, flags=re.ASCII).strip("-") or str(record.id)
     return Response(content, media_type=MEDIA[role],
                     headers={"Content-Disposition": f'attachment; filename="{name}.{role}"'})
+
+
+def preview(archive: Archive, ref: str, user: User) -> Response:
+    """The first page of the document's PDF as a small PNG (404 without a PDF)."""
+    from archive.previews import first_page_png
+
+    record = load_visible(archive, ref, user)
+    image = first_page_png(archive, record)
+    if image is None:
+        raise HTTPException(404, f"{record.number_symbol} has no PDF to show")
+    return Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
 
 class IssueRequest(BaseModel):
@@ -132,20 +143,6 @@ def api_supersede(ref: str, body: Supersede, request: Request, user: User = Depe
     check_csrf(request, request.headers.get("x-csrf-token"))
     old, new = find_visible(archive, base, user), find_visible(archive, body.by, user)
     return getattr(lib, verb)(archive, old, by=new, actor=user.name).as_dict()
-
-
-@router.get("/api/register", tags=["documents"])
-def api_register(year: int = Query(ge=1, le=9999), user: User = Depends(require("register")),
-                 archive: Archive = Depends(open_archive)) -> Response:
-    """The register of outgoing documents of `year` as .xlsx (the secret register only for --secret users)."""
-    from archive import export_register
-
-    with tempfile.TemporaryDirectory(prefix="docgen-web-") as folder:
-        path = Path(folder) / f"so-van-ban-di-{year}.xlsx"
-        export_register(archive, year, path, actor=user.name, include_secret=user.secret)
-        content = path.read_bytes()
-    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
 
 
 # -- pages ---------------------------------------------------------------------------------
