@@ -66,6 +66,8 @@ def preview_issue(archive: Archive, kind: str | Kind, data: str | Path | Mapping
     if issue_date > dt.date.today():
         raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
                            "it is issued (give --date of today or earlier)")
+    if doc.date != issue_date:  # validated again with the date it will bear (a meeting before its invitation)
+        doc = load_document(kind, data, agency=archive.agency, date=issue_date)
     register = archive.registers.register_for(doc)
     expected = archive.registers.next_number(archive.db, register, issue_date)
     rendered = render_document(doc.with_number(expected, issue_date))
