@@ -125,6 +125,10 @@ class Archive:
         except sqlite3.DatabaseError as exc:
             raise cannot_open(path, exc) from exc
         try:
+            if url is not None and schema_version(db) == 0:
+                # Never a new, empty register under an existing home (its numbers would start again at 01).
+                raise ArchiveError(f"{db.name}: the database holds no archive (no docgen schema), yet the home "
+                                   f"{home} names it: check `database` in {home / CONFIG_FILE}; nothing was changed")
             foreign = schema_problems(db)
             if not foreign:
                 migrate(db, db.name)

@@ -280,3 +280,14 @@ def test_an_issue_whose_commit_is_unknown_keeps_its_file_staged_for_the_next_ope
         assert os.listdir(reopened.store.staging) == []
         assert verify(reopened).ok
         assert issue(reopened, 7).record.number == (3 if it_committed else 2)
+
+
+def test_a_home_naming_an_empty_database_is_refused_not_started_again_at_01(tmp_path, postgres_url, postgres_cluster):
+    home = tmp_path / "home"
+    Archive.init(home, AGENCY, database=postgres_url).close()
+    config, empty = home / "config.yaml", postgres_cluster.create_database()
+    config.write_text(config.read_text().replace(postgres_url, empty))
+    result = run(home, "list")
+    assert result.exit_code == 2 and "the database holds no archive" in result.output
+    with psycopg.connect(empty) as db:
+        assert db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 0
