@@ -89,8 +89,7 @@ class Database:
         raise NotImplementedError
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        for row in rows:
-            self.execute(sql, row)
+        raise NotImplementedError
 
     def ddl(self, statement: str) -> str:
         """A statement of a migration (SQLite's SQL) as this database runs it."""
@@ -122,7 +121,6 @@ class Database:
 
     def lock_document(self, document_id: int) -> None:
         """Hold a document's status and files until commit (inside write())."""
-
 
     # -- the schema ----------------------------------------------------------------------
 
@@ -420,7 +418,6 @@ def check_database_url(url: str, where: str, error: type[Exception] = ArchiveErr
     return url
 
 
-
 class PostgresDatabase(Database):
     kind = "postgresql"
     # How long to keep asking, after a lost COMMIT answer, whether it committed.
@@ -431,7 +428,7 @@ class PostgresDatabase(Database):
         self.url = url
         self.name = safe_url(url)
         self.connection = self._connect()
-        self._locked_log = False
+        self._locked_log = self._reading = False
 
     def _connect(self) -> Any:
         import psycopg
@@ -445,7 +442,7 @@ class PostgresDatabase(Database):
     def _ensure(self) -> None:
         """A connection that broke earlier is replaced (outside a transaction only)."""
         if self.connection.closed or self.connection.broken:
-            if self._writing:
+            if self._writing or self._reading:
                 raise ConnectionLost(f"{self.name}: the connection to the database server was lost in a transaction")
             self.connection = self._connect()
 
@@ -560,9 +557,11 @@ class PostgresDatabase(Database):
     def read(self) -> Iterator["PostgresDatabase"]:
         self._ensure()
         self.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        self._reading = True
         try:
             yield self
         finally:
+            self._reading = False
             self._rollback()
 
     def _lock(self, kind: int, *key: Any) -> None:
