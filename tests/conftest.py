@@ -90,3 +90,58 @@ def undo_signing_migration(db) -> None:
             db.execute("DROP TABLE files_signing")
         else:
             db.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the session (tests/postgres.py): skipped on a developer
+    machine without PostgreSQL, a failure in CI."""
+    from tests.postgres import Cluster, PostgresMissing
+
+    try:
+        cluster = Cluster()
+    except PostgresMissing as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster) -> str:
+    """A fresh, empty database of its own for the test: postgresql://postgres@/NAME?host=/socket/dir."""
+    return postgres_cluster.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request) -> str | None:
+    """Where a home keeps its records: None for the embedded SQLite, or a fresh PostgreSQL database's
+    URL. Archive tests that take it run against both."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_url")
+
+
+def edit_beside_docgen(home, sql: str) -> None:
+    """Run `sql` (statements separated by ;) on a home's database as someone beside docgen would:
+    sqlite3 on HOME/archive.sqlite, psql on a server-mode home's PostgreSQL database."""
+    from archive.home import DATABASE, database_url
+
+    url = database_url(Path(home))
+    if url is None:
+        import sqlite3
+
+        db = sqlite3.connect(Path(home) / DATABASE)
+        try:
+            db.executescript(sql)
+        finally:
+            db.close()
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(sql)  # no parameters: several statements in one go, as psql -c runs them
