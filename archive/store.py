@@ -62,8 +62,10 @@ class FileStore:
             raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
         return self.staging / sha256
 
-    def stage(self, data: bytes) -> str:
-        """Write `data` durably into staging under its hash (call inside a write transaction)."""
+    def stage(self, data: bytes, *, sync_folder: bool = True) -> str:
+        """Write `data` durably into staging under its hash (call inside a write transaction).
+        `sync_folder=False` leaves the staging folder's entry to one `sync_staging` for a batch,
+        which must come before the transaction commits."""
         sha256 = sha256_bytes(data)
         temp = self.staging / f".tmp-{uuid.uuid4().hex}"
         try:
@@ -76,8 +78,12 @@ class FileStore:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        fsync_dir(self.staging)
+        if sync_folder:
+            self.sync_staging()
         return sha256
+
+    def sync_staging(self) -> None:
+        fsync_dir(self.staging)
 
     def publish(self, sha256: str) -> Path:
         """Move a staged file into the store (after its rows are committed)."""

@@ -26,6 +26,10 @@ from docgen.vietnamese import nfc, parse_date
 from .extract import extract_files
 from .recognize import recognize
 
+# Files stored in one transaction (archive.importing.store_many): one commit for many, bounded so a
+# batch of large scans does not hold the writers' lock long or keep much in memory.
+STORE_BATCH = 64
+STORE_BATCH_BYTES = 32 * limits.MB
 MARKS = {"secrecy": OneOf(SECRECY_MARKS), "urgency": OneOf(URGENCY_MARKS)}
 SETTABLE = ("kind", "type_name", "number_symbol", "subject", "date", "place", "agency", "parent_agency",
             "drafting_unit", "signer_name", "signer_title", "signing_authority", "secrecy", "urgency")
@@ -82,20 +86,48 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
     the pages of a scan being read by OCR. Without `include_secret` (a web user who may not see secret
     documents) a file marked MẬT, TỐI MẬT or TUYỆT MẬT is skipped: it would vanish from its importer's view."""
     from archive import ArchiveError
-    from archive.importing import store_imported
+    from archive.importing import Incoming, store_many
 
     report = ImportReport()
     overrides = overrides or {}
-    refused = {path: reason for path in paths if (reason := refused_name(path))}
-    for done, path in enumerate(refused, 1):
-        report.skipped.append({"file": shown(path), "reason": refused[path]})
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
         _tick(progress, done, len(paths))
+
+    def skip(path, reason: str) -> None:
+        report.skipped.append({"file": path, "reason": reason})
+        tick()
+
+    batch: list[tuple[Path, Any, Incoming]] = []
+
+    def store_batch() -> None:
+        try:
+            stored = store_many(archive, [incoming for _, _, incoming in batch], actor=actor)
+        except ArchiveError as exc:
+            stored = [exc] * len(batch)
+        for (path, extracted, _), record in zip(batch, stored):
+            if isinstance(record, ArchiveError):
+                skip(str(path), str(record))
+                continue
+            item = record.as_dict()
+            item["file"] = str(path)
+            item["ocr_pages"] = extracted.ocr_pages
+            report.warnings.extend(f"{path}: {failure}: not read, imported without it" for failure in extracted.failed)
+            report.imported.append(item)
+            tick()
+        batch.clear()
+
+    refused = {path: reason for path in paths if (reason := refused_name(path))}
+    for path in refused:
+        skip(shown(path), refused[path])
     accepted = [path for path in paths if path not in refused]
-    on_page = (lambda path, done, total: progress(done, total, f"OCR {path.name}")) if progress else None
-    for done, (path, extracted) in enumerate(extract_files(accepted, on_page=on_page), len(refused) + 1):
+    on_page = (lambda path, page, pages: progress(page, pages, f"OCR {path.name}")) if progress else None
+    for path, extracted in extract_files(accepted, on_page=on_page):
         if isinstance(extracted, DocgenError):
-            report.skipped.append({"file": str(path), "reason": str(extracted)})
-            _tick(progress, done, len(paths))
+            skip(str(path), str(extracted))
             continue
         found = recognize(extracted.text)
         metadata = {k: v for k, v in found.as_dict().items() if k not in ("missing",)}
@@ -106,23 +138,15 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
         if metadata.get("kind") in KINDS and not overrides.get("type_name") and not found.type_name:
             metadata["type_name"] = KINDS[metadata["kind"]].type_name or KINDS[metadata["kind"]].label
         if not include_secret and metadata.get("secrecy"):
-            report.skipped.append({"file": str(path), "reason": f"{path}: marked {metadata['secrecy']}: only a user who "
-                                   "may see secret documents imports it; nothing was stored"})
-            _tick(progress, done, len(paths))
+            skip(str(path), f"{path}: marked {metadata['secrecy']}: only a user who may see secret documents "
+                 "imports it; nothing was stored")
             continue
-        try:
-            record = store_imported(archive, path, metadata, text=extracted.text, format=extracted.format,
-                                    legacy_encoding=extracted.legacy, missing=missing, actor=actor)
-        except ArchiveError as exc:
-            report.skipped.append({"file": str(path), "reason": str(exc)})
-            _tick(progress, done, len(paths))
-            continue
-        item = record.as_dict()
-        item["file"] = str(path)
-        item["ocr_pages"] = extracted.ocr_pages
-        report.warnings.extend(f"{path}: {failure}: not read, imported without it" for failure in extracted.failed)
-        report.imported.append(item)
-        _tick(progress, done, len(paths))
+        batch.append((path, extracted, Incoming(path, metadata, extracted.text, extracted.format, extracted.legacy,
+                                                missing)))
+        if len(batch) >= STORE_BATCH or sum(p.stat().st_size for p, _, _ in batch) >= STORE_BATCH_BYTES:
+            store_batch()
+    if batch:
+        store_batch()
     return report
 
 

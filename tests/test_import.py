@@ -217,6 +217,24 @@ def test_unreadable_files_are_reported_and_skipped(sqlite_archive, tmp_path, ren
     assert len(list_imported(archive)) == 1 and verify(archive).ok
 
 
+def test_many_files_are_stored_together_and_a_copy_in_the_same_batch_is_skipped(archive, tmp_path):
+    """An import stores its files in batches of one transaction each: a copy of a file earlier in the same
+    batch is named as already imported, the others are all stored, and verify finds every file."""
+    letters = []
+    for n in range(1, 71):  # over one batch
+        letter = tmp_path / f"letter-{n:02d}.txt"
+        letter.write_text(f"SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: {n}/SGDĐT-VP\nV/v thông báo số {n}\n", encoding="utf-8")
+        letters.append(letter)
+    twin = tmp_path / "twin.txt"
+    twin.write_bytes(letters[0].read_bytes())
+    report = import_files(archive, [*letters, twin])
+    assert [item["file"] for item in report.imported] == [str(letter) for letter in letters]
+    assert report.skipped == [{"file": str(twin), "reason": f"{twin}: already imported as i1 (same content); "
+                                                            "nothing was changed"}]
+    assert [item["number_symbol"] for item in report.imported[:2]] == ["1/SGDĐT-VP", "2/SGDĐT-VP"]
+    assert len(list_imported(archive)) == 70 and verify(archive).ok
+
+
 def test_set_overrides_what_was_recognised(archive):
     overrides = parse_overrides(["agency=SỞ GIÁO DỤC VÀ ĐÀO TẠO", "date=02/01/2021", "kind=ke_hoach"])
     report = import_files(archive, [seeds() / "000_7a1e7a67a9ad9d1a.txt"], overrides=overrides)
