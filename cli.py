@@ -805,7 +805,10 @@ def import_(ctx, files, settings, actor, as_json) -> None:
 
 @cli.group(name="index", cls=OrderedGroup)
 def index_group() -> None:
-    """The search index (HOME/index/): it follows the archive's change log; update, rebuild, check it."""
+    """The search index (DOCGEN_INDEX, else HOME/index/): it follows the archive's change log; update, rebuild, check it.
+
+    Each app node of a home in server mode keeps its own: DOCGEN_INDEX=/var/lib/docgen/index docgen serve
+    """
 
 
 @index_group.command(name="update")
@@ -837,13 +840,13 @@ def index_rebuild(ctx, as_json) -> None:
     """Recreate the whole search index from the archive's documents, starting from zero."""
     import time
 
-    from index import rebuild
+    from index import index_folder, rebuild
     from index.terminal import progress_bar
 
     started = time.perf_counter()
     with open_archive(ctx) as archive, progress_bar("Indexing") as progress:
         count = rebuild(archive, progress=progress)
-        folder = str(archive.home / "index")
+        folder = str(index_folder(archive.home))
     seconds = time.perf_counter() - started
     if as_json:
         emit_json({"indexed": count, "index": folder, "seconds": round(seconds, 2)})
