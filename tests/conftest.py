@@ -90,3 +90,37 @@ def undo_signing_migration(db) -> None:
             db.execute("DROP TABLE files_signing")
         else:
             db.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the session (tests/postgres.py): skipped on a developer
+    machine without PostgreSQL, a failure in CI."""
+    from tests.postgres import Cluster, PostgresMissing
+
+    try:
+        cluster = Cluster()
+    except PostgresMissing as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster) -> str:
+    """A fresh, empty database of its own for the test: postgresql://postgres@/NAME?host=/socket/dir."""
+    return postgres_cluster.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request) -> str | None:
+    """Where a home keeps its records: None for the embedded SQLite, or a fresh PostgreSQL database's
+    URL. Archive tests that take it run against both."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_url")
