@@ -297,17 +297,26 @@ def print_document(record, history=None) -> None:
               help="The agency file, copied into the home.")
 @click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Registers and retention settings (config.yaml), copied into the home.")
+@click.option("--database", envvar="DOCGEN_DATABASE", metavar="URL",
+              help="Server mode: keep the records in this PostgreSQL database, postgresql://USER@HOST/DB "
+                   "(also DOCGEN_DATABASE; its password in ~/.pgpass or PGPASSWORD, never in the URL).")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print the new home as JSON.")
 @click.pass_context
 @reports_errors
-def init(ctx, agency, config, actor, as_json) -> None:
-    """Create an archive home (--home, else DOCGEN_HOME, else ./docgen-data) for AGENCY."""
+def init(ctx, agency, config, database, actor, as_json) -> None:
+    """Create an archive home (--home, else DOCGEN_HOME, else ./docgen-data) for AGENCY.
+
+    \b
+    Examples:
+      docgen --home docgen-data init --agency examples/agency.yaml
+      docgen --home /srv/docgen init --agency agency.yaml --database postgresql://docgen@db.so.vn/docgen
+    """
     from archive import Archive
 
-    with Archive.init(ctx.obj["home"], agency, config=config, actor=actor) as archive:
+    with Archive.init(ctx.obj["home"], agency, config=config, actor=actor, database=database or None) as archive:
         info = {"home": str(archive.home), "agency": archive.agency.name, "code": archive.agency.code,
-                "registers": archive.config.registers.model_dump()}
+                "registers": archive.config.registers.model_dump(), "database": archive.db.name}
     if as_json:
         emit_json(info)
     else:
@@ -1103,7 +1112,9 @@ def verify_pdf(ctx, files, trust, as_json) -> None:
 
     roots = [read_trust_root(path) for path in trust]
     home = ctx.obj["home"]
-    if (Path(home) / "archive.sqlite").is_file():
+    from archive.home import database_url
+
+    if (Path(home) / "archive.sqlite").is_file() or database_url(Path(home)):
         from archive.keys import trust_roots
 
         with open_archive(ctx) as archive:

@@ -16,8 +16,10 @@ import getpass
 import hashlib
 import json
 import os
-import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .database import Database
 
 # The fields of a record the trail vouches for: what was issued, by whom, and its status.
 DOCUMENT_FIELDS = (
@@ -46,9 +48,10 @@ def now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def record(db: sqlite3.Connection, action: str, actor: str | None, document_id: int | None = None,
+def record(db: Database, action: str, actor: str | None, document_id: int | None = None,
            **detail: Any) -> None:
     """Append a row to the trail (call inside the write transaction of the change it records)."""
+    db.lock_log()  # the chain's end is ours until commit
     last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     row = {"id": last[0] + 1 if last else 1, "at": now(), "actor": actor or default_actor(), "action": action,
            "document_id": document_id, "detail": json.dumps(detail, ensure_ascii=False, default=str)}
@@ -64,7 +67,7 @@ def link(previous: str, row: Any) -> str:
     return _digest(fields)
 
 
-def state_of(db: sqlite3.Connection, document_id: int | None, imported_id: int | None = None) -> str | None:
+def state_of(db: Database, document_id: int | None, imported_id: int | None = None) -> str | None:
     """The digest of a document's (or an imported document's) fields and files as they are now."""
     if document_id is not None:
         row = db.execute(f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -90,7 +93,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def chain_problems(db: sqlite3.Connection, names: dict[int, str]) -> list[str]:
+def chain_problems(db: Database, names: dict[int, str]) -> list[str]:
     """What the trail shows was changed beside docgen: rows edited or deleted, records edited.
 
     `names` maps document ids to how a message names them."""
@@ -127,7 +130,7 @@ def chain_problems(db: sqlite3.Connection, names: dict[int, str]) -> list[str]:
     return problems
 
 
-def chain_existing(db: sqlite3.Connection) -> None:
+def chain_existing(db: Database) -> None:
     """Give the rows of an older archive their state and chain (their past states are unknown:
     each row vouches for its record as it is at the upgrade)."""
     previous = ""
@@ -140,7 +143,7 @@ def chain_existing(db: sqlite3.Connection) -> None:
         db.execute("UPDATE audit SET state = ?, hash = ? WHERE id = ?", (values["state"], values["hash"], values["id"]))
 
 
-def history(db: sqlite3.Connection, document_id: int | None = None) -> list[dict[str, Any]]:
+def history(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
     """Audit rows, oldest first: of one document, or of the whole archive."""
     if document_id is None:
         rows = db.execute("SELECT * FROM audit ORDER BY id").fetchall()

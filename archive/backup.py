@@ -39,6 +39,7 @@ from .config import CONFIG_FILE, load_config
 from .errors import ArchiveError
 from .home import AGENCY_FILE, DATABASE, Archive, building_beside, make_folders
 from .records import stored_hashes
+from .database import DatabaseError, SqliteDatabase
 from .schema import SCHEMA_VERSION, schema_problems, schema_version
 from .store import CHUNK, FILE_MODE, HASH, fsync_dir, sha256_file
 from .verify import VerifyReport, verify
@@ -81,11 +82,11 @@ def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = N
         snapshot = tmp / DATABASE
         target = sqlite3.connect(snapshot)
         try:
-            archive.db.backup(target)  # pages=-1: the whole database in one step, one snapshot
+            archive.db.connection.backup(target)  # pages=-1: the whole database in one step, one snapshot
             target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             documents = target.execute("SELECT count(*) FROM documents").fetchone()[0]
             hashes = sorted(stored_hashes(target))
-            version = schema_version(target)
+            version = schema_version(SqliteDatabase.over(target))
         finally:
             target.close()
         members = [(DATABASE, snapshot)] + [(name, archive.home / name) for name in _SETTINGS
@@ -310,6 +311,7 @@ def check_database(path: Path, present: dict[str, int], missing: set[str]) -> li
     try:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA trusted_schema = OFF")
+        db = SqliteDatabase.over(db, str(path))
         if schema_version(db) < 1:
             return [f"{DATABASE}: not a docgen archive database (it has no schema version)"]
         problems = schema_problems(db)  # first: nothing else is read from a schema we did not make
@@ -329,7 +331,7 @@ def check_database(path: Path, present: dict[str, int], missing: set[str]) -> li
             elif sha not in present and sha not in missing:
                 problems.append(f"a row names the store file {sha}, which the backup does not hold")
         return problems
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, DatabaseError) as exc:
         return [f"{DATABASE}: not a usable SQLite database ({exc})"]
     finally:
         db.close()

@@ -11,9 +11,12 @@ restored) starts again from zero instead of trusting it.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .database import Database
 
 ACTIONS = ("issue", "revoke", "replace", "import", "restore", "migration", "sign")
 
@@ -42,29 +45,30 @@ class LogEnd:
     position: int  # the last change's position (0 when empty)
 
 
-def record(db: sqlite3.Connection, action: str, *, document_id: int | None = None,
+def record(db: Database, action: str, *, document_id: int | None = None,
            imported_id: int | None = None) -> int:
     """Append a change (inside the caller's transaction); returns its position."""
     if action not in ACTIONS:
         raise ValueError(f"unknown change {action!r}")
+    db.lock_log()  # positions become visible in the order they are taken (a reader never skips one)
     at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
-    return db.execute("INSERT INTO changes (at, action, document_id, imported_id) VALUES (?, ?, ?, ?)",
-                      (at, action, document_id, imported_id)).lastrowid
+    return db.execute("INSERT INTO changes (at, action, document_id, imported_id) VALUES (?, ?, ?, ?) "
+                      "RETURNING position", (at, action, document_id, imported_id)).fetchone()[0]
 
 
-def end(db: sqlite3.Connection) -> LogEnd:
+def end(db: Database) -> LogEnd:
     """The log's identity and last position, in one query."""
     row = db.execute("SELECT id, (SELECT coalesce(max(position), 0) FROM changes) FROM change_log").fetchone()
     return LogEnd(row[0], row[1])
 
 
-def since(db: sqlite3.Connection, position: int, limit: int) -> list[Change]:
+def since(db: Database, position: int, limit: int) -> list[Change]:
     """The changes after `position`, oldest first, at most `limit`."""
     rows = db.execute("SELECT position, at, action, document_id, imported_id FROM changes WHERE position > ? "
                       "ORDER BY position LIMIT ?", (position, limit)).fetchall()
     return [Change(*row) for row in rows]
 
 
-def renew(db: sqlite3.Connection) -> None:
+def renew(db: Database) -> None:
     """A new identity for the log (a restored home is not the home it was copied from)."""
     db.execute("UPDATE change_log SET id = ?", (uuid.uuid4().hex,))

@@ -11,6 +11,7 @@
       ke_hoach: 10 năm
     signing:
       timestamp_url: http://tsa.example.vn   # optional: signatures with a timestamp (PAdES B-T)
+    database: postgresql://docgen@db.example.vn/docgen   # server mode (written by `docgen init --database`)
 
 A council or board that issues in its own name (Biên bản of the HĐTĐKT) numbers in a
 register named by its code; that needs no setting.
@@ -24,6 +25,8 @@ from pydantic import Field, field_validator
 
 from docgen.agency import Strict
 from docgen.datafile import load_model
+
+from .database import check_database_url
 
 CONFIG_FILE = "config.yaml"
 
@@ -73,6 +76,15 @@ class ArchiveConfig(Strict):
     retention: dict[str, str | None] = Field(default_factory=dict, title="Thời hạn bảo quản",
                                              description="kind name or type code (or 'default') -> period")
     signing: SigningSettings = Field(default_factory=SigningSettings, title="Ký số")
+    database: str | None = Field(None, title="Cơ sở dữ liệu PostgreSQL",
+                                 description="server mode: postgresql://USER@HOST/DB, never with a password")
+
+    @field_validator("database")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_database_url(value, "database", ValueError)
+        return value
 
     def retention_for(self, kind: str, type_code: str | None) -> str | None:
         for key in (kind, type_code, "default"):
@@ -86,3 +98,4 @@ def load_config(home: Path) -> ArchiveConfig:
     if not path.is_file():
         return ArchiveConfig()
     return load_model(ArchiveConfig, path)
+

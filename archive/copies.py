@@ -21,7 +21,6 @@ import datetime as dt
 import io
 import json
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,7 @@ from docgen.copy_block import FORMS, KIND, CopyForm, copy_symbol, recipients_lin
 from docgen.vietnamese import number_symbol, short_date
 
 from . import audit, changelog
+from .database import Database, DatabaseError
 from .errors import ArchiveError
 from .home import Archive
 from .pdf_copies import make_pdfs
@@ -106,6 +106,7 @@ def _record(archive: Archive, made: tuple[bytes, bytes, int], number: int, sourc
     staged, committed = [], False
     try:
         with archive.writing() as db:
+            db.lock_document(source.id)  # PostgreSQL: a revoke of the source waits for this copy, or it for the revoke
             _check_source(db, load_record(db, source.id), form, [])  # revoked meanwhile?
             if archive.registers.next_number(db, register, date) != number:
                 return None
@@ -125,7 +126,7 @@ def _record(archive: Archive, made: tuple[bytes, bytes, int], number: int, sourc
             changelog.record(db, "issue", document_id=copy_id)
         committed = True
         return copy_id
-    except sqlite3.Error as exc:
+    except DatabaseError as exc:
         raise ArchiveError(f"{archive.home}: could not record the copy ({exc}); nothing was recorded and no "
                            "number was used") from exc
     finally:
@@ -133,7 +134,7 @@ def _record(archive: Archive, made: tuple[bytes, bytes, int], number: int, sourc
             (archive.store.publish if committed else archive.store.discard)(sha)
 
 
-def _check_source(db: sqlite3.Connection, source: DocumentRecord, form: CopyForm, warnings: list[str]) -> None:
+def _check_source(db: Database, source: DocumentRecord, form: CopyForm, warnings: list[str]) -> None:
     """Decree 30, Article 25: sao y and trích sao are made from the original, sao lục from a sao y copy."""
     made_from = db.execute("SELECT form, source_id FROM copies WHERE document_id = ?", (source.id,)).fetchone()
     if form.key == "sao-luc" and (made_from is None or made_from["form"] != "sao-y"):
@@ -263,7 +264,7 @@ def _place_under_last_line(page, block) -> bool:
     return True
 
 
-def _insert(db: sqlite3.Connection, archive: Archive, source: DocumentRecord, form: CopyForm, register: str,
+def _insert(db: Database, archive: Archive, source: DocumentRecord, form: CopyForm, register: str,
             number: int, date: dt.date, signer: Signer, signer_key: str | None, recipients: list[str],
             pages: str | None, actor: str | None) -> tuple[int, str]:
     agency = archive.agency
@@ -283,5 +284,6 @@ def _insert(db: sqlite3.Connection, archive: Archive, source: DocumentRecord, fo
         "issued_by": actor or audit.default_actor(),
     }
     columns, marks = ", ".join(row), ", ".join("?" for _ in row)
-    inserted = db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())).lastrowid
+    inserted = db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks}) RETURNING id",
+                          list(row.values())).fetchone()[0]
     return inserted, row["number_symbol"]

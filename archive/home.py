@@ -1,5 +1,7 @@
 """An archive home: HOME/archive.sqlite, HOME/files/ (the store), HOME/staging/,
-HOME/index/ (for search), HOME/agency.yaml and optionally HOME/config.yaml.
+HOME/index/ (for search), HOME/agency.yaml and optionally HOME/config.yaml. In server mode the
+records are in PostgreSQL instead (config.yaml's `database`, archive/database.py) and the
+home folder, shared by the app nodes, holds the rest.
 
 A home is private to its owner whatever the umask: folders 0700, files 0600, store
 files 0400 (secret documents live here).
@@ -12,7 +14,7 @@ files 0400 (secret documents live here).
 
 from __future__ import annotations
 
-import fcntl
+import json
 import os
 import shutil
 import sqlite3
@@ -29,6 +31,8 @@ from docgen.workfolder import WorkFolder
 
 from . import audit, changelog
 from .changelog import Change, LogEnd
+from .database import (Database, DatabaseError, ServerRefused, check_database_url, connect_sqlite, open_database,
+                       safe_url)
 from .errors import ArchiveError
 from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
 from .store import FileStore
@@ -42,16 +46,14 @@ if TYPE_CHECKING:  # the models (pydantic) are loaded when a command needs them,
 DATABASE = "archive.sqlite"
 AGENCY_FILE = "agency.yaml"
 WRITERS_LOCK = "writers.lock"
-# Writers wait this long for the write lock; an issue holds it for tens of milliseconds.
-BUSY_TIMEOUT_S = 120
+CONFIG_FILE = "config.yaml"  # as archive.config names it (loaded with the models, when needed)
 
 
 class Archive:
-    def __init__(self, home: str | os.PathLike, db: sqlite3.Connection):
+    def __init__(self, home: str | os.PathLike, db: Database):
         self.home = Path(home).absolute()
         self.db = db
         self.store = FileStore(self.home / "files", self.home / "staging")
-        self._queue_fd: int | None = None
         # How the database's schema differs from docgen's (a trigger, a view...): nothing is written then.
         self.foreign_schema: list[str] = []
 
@@ -59,21 +61,29 @@ class Archive:
 
     @classmethod
     def init(cls, home: str | os.PathLike, agency: str | os.PathLike, *, config: str | os.PathLike | None = None,
-             actor: str | None = None) -> "Archive":
-        """Create an archive home (its folder may exist if empty) and open it."""
+             actor: str | None = None, database: str | None = None) -> "Archive":
+        """Create an archive home (its folder may exist if empty) and open it. With `database` (a
+        postgresql:// URL, no password in it) the records are kept in that PostgreSQL database
+        (server mode) and the home's config.yaml names it; else in HOME/archive.sqlite."""
         home = Path(home)
-        if (home / DATABASE).exists():
-            raise ArchiveError(f"{home}: already an archive home ({DATABASE} exists); nothing was changed")
+        if (home / DATABASE).exists() or (home / CONFIG_FILE).exists():
+            raise ArchiveError(f"{home}: already an archive home ({DATABASE if (home / DATABASE).exists() else CONFIG_FILE} "
+                               "exists); nothing was changed")
         if home.exists() and (not home.is_dir() or any(home.iterdir())):
             raise ArchiveError(f"{home}: exists and is not an empty folder: choose a new folder for the archive home")
         from docgen.agency import load_agency
         from docgen.datafile import load_model
 
-        from .config import CONFIG_FILE, ArchiveConfig
+        from .config import ArchiveConfig
 
+        if database is not None:
+            check_database_url(database, "--database")
         load_agency(agency)  # a bad agency file stops here, before anything is created
         if config is not None:
-            load_model(ArchiveConfig, config)
+            given = load_model(ArchiveConfig, config)
+            if database is not None and given.database is not None:
+                raise ArchiveError(f"{config}: names a database and --database gives one too: give it once")
+            database = database or given.database
         home.parent.mkdir(parents=True, exist_ok=True)
         # Built beside the target and renamed into place: a failed init leaves nothing.
         with building_beside(home, "init") as build:
@@ -81,13 +91,16 @@ class Archive:
             copy_private(agency, build / AGENCY_FILE)
             if config is not None:
                 copy_private(config, build / CONFIG_FILE)
-            db = connect(build / DATABASE)
+            if database is not None and (config is None or load_model(ArchiveConfig, config).database is None):
+                record_database(build / CONFIG_FILE, database)
+            db = open_database(database if database is not None else build / DATABASE)
             try:
-                db.execute("PRAGMA journal_mode = WAL")
-                migrate(db, str(build / DATABASE))
-                db.execute("BEGIN IMMEDIATE")
-                audit.record(db, "init", actor, agency=str(agency))
-                db.execute("COMMIT")
+                if db.kind != "sqlite" and (db.schema_version() or db.schema_objects()):
+                    raise ArchiveError(f"{db.name}: the database is not empty (it holds tables of its own, or "
+                                       "another archive): give a new, empty database; nothing was changed")
+                migrate(db, db.name)
+                with db.write():
+                    audit.record(db, "init", actor, agency=str(agency))
             finally:
                 db.close()
             os.replace(build, home)  # onto a missing or empty folder
@@ -100,38 +113,37 @@ class Archive:
         `handed_between_threads`: the caller uses it from one thread at a time, not always the
         same one (the web service opens it in one worker thread and answers in another)."""
         home = Path(home)
+        url = database_url(home)
         path = home / DATABASE
-        if not path.is_file():
+        if url is None and not path.is_file():
             raise ArchiveError(f"{home}: not an archive home (no {DATABASE}): create one with "
                                f"`docgen --home {home} init --agency AGENCY.yaml`")
         try:
-            db = connect(path, same_thread=not handed_between_threads)
+            db = open_database(url or path, same_thread=not handed_between_threads, writers_lock=home / WRITERS_LOCK)
+        except DatabaseError as exc:
+            raise cannot_open(url or path, exc) from exc
         except sqlite3.DatabaseError as exc:
             raise cannot_open(path, exc) from exc
         try:
-            db.execute("PRAGMA journal_mode = WAL")
             foreign = schema_problems(db)
             if not foreign:
-                migrate(db, str(path))
+                migrate(db, db.name)
             elif schema_version(db) > SCHEMA_VERSION:
-                raise ArchiveError(f"{path}: {foreign[0]}: upgrade docgen to open it")
+                raise ArchiveError(f"{db.name}: {foreign[0]}: upgrade docgen to open it")
             archive = cls(home, db)
             archive.foreign_schema = foreign
             make_folders(home)
             if archive.store.has_staged() and not foreign:
                 archive.recover()
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             db.close()
-            raise cannot_open(path, exc) from exc
+            raise cannot_open(url or path, exc) from exc
         except BaseException:
             db.close()
             raise
         return archive
 
     def close(self) -> None:
-        if self._queue_fd is not None:
-            os.close(self._queue_fd)
-            self._queue_fd = None
         self.db.close()
 
     def __enter__(self) -> "Archive":
@@ -163,53 +175,19 @@ class Archive:
     # -- transactions --------------------------------------------------------------------
 
     @contextmanager
-    def writing(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction holding SQLite's write lock: one writer at a time, across processes."""
+    def writing(self) -> Iterator[Database]:
+        """A write transaction (archive/database.py): on SQLite one writer at a time across processes."""
         if self.foreign_schema:
-            raise ArchiveError(f"{self.home / DATABASE}: its schema is not docgen's ({'; '.join(self.foreign_schema)}): "
+            raise ArchiveError(f"{self.db.name}: its schema is not docgen's ({'; '.join(self.foreign_schema)}): "
                                "nothing is written to it; run `docgen verify`, then restore the home from a backup")
-        with self._writers_queue():
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            try:
-                self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+        with self.db.write() as db:
+            yield db
 
     @contextmanager
-    def _writers_queue(self) -> Iterator[None]:
-        """Writers wait their turn on a file lock before BEGIN IMMEDIATE.
-
-        SQLite's busy handler retries after sleeps of up to 100 ms, so a writer that has just
-        committed nearly always takes the lock again before the sleepers wake: a clerk could
-        wait seconds behind a batch (measured: 1.5 s worst case with 4 writers; 0.13 s with
-        this queue). The kernel wakes a blocked flock() as soon as it is free, so turns
-        alternate. BEGIN IMMEDIATE stays the guarantee; this only orders the queue. The lock
-        is held only while a transaction runs, the kernel drops it when its holder dies (even
-        by SIGKILL), and Ctrl-C interrupts the wait.
-        """
-        if self._queue_fd is None:
-            self._queue_fd = os.open(self.home / WRITERS_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._queue_fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
-
-    @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
+    def reading(self) -> Iterator[Database]:
         """A read transaction: one consistent snapshot while others keep writing."""
-        self.db.execute("BEGIN")
-        try:
-            yield self.db
-        finally:
-            self.db.execute("COMMIT")
+        with self.db.read() as db:
+            yield db
 
     # -- the change log (archive/changelog.py), what derived data such as search follows -----
 
@@ -226,6 +204,7 @@ class Archive:
         from .records import names_file
 
         with self.writing() as db:
+            db.lock_staging()  # no writer has a file staged but not committed meanwhile
             return self.store.recover(lambda sha: names_file(db, sha))
 
 
@@ -245,9 +224,15 @@ def copy_private(source: str | os.PathLike, target: Path) -> None:
         shutil.copyfileobj(reading, out)
 
 
-def cannot_open(path: Path, exc: sqlite3.DatabaseError) -> ArchiveError:
+def cannot_open(where: Path | str, exc: Exception) -> ArchiveError:
     """Why the database cannot be opened: a full disk is not damage, and only damage calls for a restore."""
-    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+    if isinstance(exc, ServerRefused):
+        return ArchiveError(f"{exc}; the archive itself was not changed")
+    if isinstance(where, str):
+        return ArchiveError(f"{safe_url(where)}: cannot open the archive database ({exc})")
+    path = where
+    cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
+    if (getattr(cause, "sqlite_errorcode", 0) & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return ArchiveError(f"{path}: cannot open the archive database: it is damaged ({exc}); restore the home "
                             "from a backup (`docgen restore`)")
     if disk.is_full(path.parent, exc):
@@ -261,23 +246,32 @@ _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 
 def connect(path: Path, same_thread: bool = True) -> sqlite3.Connection:
-    # The database, its -wal and -shm (SQLite gives them the database's mode) are the owner's alone.
-    # Made only when missing: closing any descriptor of an open database drops every POSIX lock this
-    # process holds on it (fcntl(2)), and another process may then checkpoint and delete the WAL
-    # under our other connections (SQLite's "How To Corrupt", 2.2.1).
+    """A connection to an SQLite archive file (made, 0600, only when missing: see connect_sqlite)."""
+    return connect_sqlite(path, same_thread)
+
+
+def database_url(home: Path) -> str | None:
+    """The PostgreSQL database a server-mode home keeps its records in (config.yaml's `database`)."""
+    path = home / CONFIG_FILE
+    if not path.is_file():
+        return None
+    import yaml  # noqa: PLC0415 (only a home with a config.yaml pays for it)
+
     try:
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writers).
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=same_thread)
-    try:
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys = ON")
-        # FULL: a commit is on disk before we publish files that rely on it (NORMAL could lose
-        # the last commits on power loss and leave published files without rows).
-        db.execute("PRAGMA synchronous = FULL")
-    except BaseException:
-        db.close()
-        raise
-    return db
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ArchiveError(f"{path}: cannot be read ({exc})") from exc
+    url = data.get("database") if isinstance(data, dict) else None
+    if url is None:
+        return None
+    if not isinstance(url, str):
+        raise ArchiveError(f"{path}: database: a postgresql:// address was expected")
+    return check_database_url(url, f"{path}: database")
+
+
+def record_database(path: Path, url: str) -> None:
+    """Add `database: URL` to a home's config.yaml (made 0600 when missing)."""
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with open(fd, "a", encoding="utf-8") as out:
+        out.write(f"\ndatabase: {json.dumps(url)}\n")  # a JSON string is a YAML string

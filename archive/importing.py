@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import audit, changelog
+from .database import DatabaseError
 from .errors import ArchiveError
 from .home import Archive
 from .store import sha256_bytes
@@ -111,7 +111,8 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
                        legacy_encoding=int(legacy_encoding), text=text, imported_at=audit.now(), imported_by=actor)
             columns = ", ".join(row)
             marks = ", ".join("?" for _ in row)
-            new_id = db.execute(f"INSERT INTO imported ({columns}) VALUES ({marks})", list(row.values())).lastrowid
+            new_id = db.execute(f"INSERT INTO imported ({columns}) VALUES ({marks}) RETURNING id",
+                                list(row.values())).fetchone()[0]
             audit.record(db, "import", actor, None, imported_id=new_id, file=str(original), sha256=staged,
                          number_symbol=row["number_symbol"] or None, **({"signatures": signatures} if signatures else {}))
             changelog.record(db, "import", imported_id=new_id)
@@ -120,7 +121,7 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
     except BaseException as exc:
         if staged and not committed:
             archive.store.discard(staged)
-        if isinstance(exc, (OSError, sqlite3.Error)) and not committed:
+        if isinstance(exc, (OSError, DatabaseError)) and not committed:
             raise ArchiveError(f"{archive.home}: could not store {original} ({exc}); nothing was imported") from exc
         raise
     return load_imported(archive, new_id)
@@ -151,14 +152,14 @@ def list_imported(archive: Archive, *, with_text: bool = False) -> list[Imported
     return [_record(archive, row, with_text) for row in rows]
 
 
-def _record(archive: Archive, row: sqlite3.Row, with_text: bool) -> ImportedRecord:
+def _record(archive: Archive, row: Any, with_text: bool) -> ImportedRecord:
     values = {name: row[name] for name in row.keys() if name != "text"}
     for name in (*_LISTS, "missing"):
         values[name] = json.loads(values[name])
     values["legacy_encoding"] = bool(values["legacy_encoding"])
     imported = archive.db.execute("SELECT json_extract(detail, '$.signatures') FROM audit WHERE action = 'import' "
-                                  "AND json_extract(detail, '$.imported_id') = ? ORDER BY id LIMIT 1",
-                                  (row["id"],)).fetchone()
+                                  "AND CAST(json_extract(detail, '$.imported_id') AS TEXT) = ? ORDER BY id LIMIT 1",
+                                  (str(row["id"]),)).fetchone()
     return ImportedRecord(**values, path=str(archive.store.path(row["sha256"])),
                           text=row["text"] if with_text else "",
                           signatures=json.loads(imported[0]) if imported and imported[0] else [])

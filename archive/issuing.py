@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from docgen.check import check_document
 from docgen.kinds import Document, Kind, get_kind
 
 from . import audit, changelog
+from .database import ConnectionLost, Database, DatabaseError
 from .errors import ArchiveError, NotConforming
 from .home import Archive
 from .pdf_copies import make_pdfs
@@ -118,9 +118,14 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
         committed = True
         archive.store.publish(staged)
     except BaseException as exc:
-        if staged and not committed:
+        unknown = isinstance(exc, ConnectionLost) and exc.committed is None
+        if staged and not committed and not unknown:  # unknown: the next open publishes it if it committed
             archive.store.discard(staged)
-        if isinstance(exc, (OSError, sqlite3.Error)):
+        if isinstance(exc, (OSError, DatabaseError)):
+            if unknown:
+                raise ArchiveError(f"{archive.home}: the connection to the database was lost while the document was "
+                                   f"recorded ({exc}): run `docgen verify` (or `docgen list`) to see whether it was "
+                                   "issued; its file is kept until then") from exc
             if committed:  # the next open of the archive publishes the staged file
                 warnings.append(f"the document is issued; its file stays staged until the archive is next "
                                 f"opened ({exc})")
@@ -165,7 +170,7 @@ def content_digest(doc: Document) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def issued_from(db: sqlite3.Connection, content: str) -> int | None:
+def issued_from(db: Database, content: str) -> int | None:
     """The latest document in force issued from data with this content digest."""
     row = db.execute("SELECT a.document_id FROM audit a JOIN documents d ON d.id = a.document_id "
                      "WHERE a.action = 'issue' AND json_extract(a.detail, '$.content') = ? AND d.status = 'issued' "
@@ -209,4 +214,4 @@ def _insert(db, doc: Document, register: str, archive: Archive, pdf: bool, actor
     }
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    return db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())).lastrowid
+    return db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks}) RETURNING id", list(row.values())).fetchone()[0]

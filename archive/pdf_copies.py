@@ -49,6 +49,7 @@ def make_pdfs(archive: Archive, document_ids: list[int], *, actor: str | None = 
     try:
         with archive.writing() as db:
             for document_id, data, pages in made:
+                db.lock_document(document_id)
                 if db.execute("SELECT 1 FROM files WHERE document_id = ? AND role = 'pdf'", (document_id,)).fetchone():
                     continue  # another process made it meanwhile
                 sha = archive.store.stage(data)

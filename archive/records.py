@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .database import Database
 from .errors import ArchiveError
 
 STATUS_LABELS = {"issued": "đang có hiệu lực", "revoked": "đã bị thu hồi", "replaced": "đã bị thay thế"}
@@ -104,7 +104,7 @@ _COLUMNS = [f for f in DocumentRecord.__dataclass_fields__
             if f not in ("files", "superseded_by", "supersedes", "copy_of", "copies_made")]
 
 
-def load_record(db: sqlite3.Connection, document_id: int, store=None, *, include_secret: bool = True) -> DocumentRecord:
+def load_record(db: Database, document_id: int, store=None, *, include_secret: bool = True) -> DocumentRecord:
     """The record of a document by id (the archive's own calls, after issuing or find_document);
     without `include_secret`, a secret document is as missing as an id never issued."""
     sql = "SELECT * FROM documents WHERE id = ?" + ("" if include_secret else f" AND {NOT_SECRET}")
@@ -118,7 +118,7 @@ def _no_document(document_id: int | str) -> ArchiveError:
     return ArchiveError(f"no document with id {document_id} in this archive (`docgen list` shows them)")
 
 
-def _record(db: sqlite3.Connection, row: sqlite3.Row, store, include_secret: bool = True) -> DocumentRecord:
+def _record(db: Database, row: Any, store, include_secret: bool = True) -> DocumentRecord:
     values = {name: row[name] for name in _COLUMNS}
     values["recipients"] = json.loads(values["recipients"])
     values["pdf_wanted"] = bool(values["pdf_wanted"])
@@ -145,12 +145,12 @@ def _record(db: sqlite3.Connection, row: sqlite3.Row, store, include_secret: boo
     return record
 
 
-def stored_hashes(db: sqlite3.Connection) -> set[str]:
+def stored_hashes(db: Database) -> set[str]:
     """Every store file a row names: issued documents' DOCX and PDF, and imported originals."""
     return {row[0] for row in db.execute("SELECT sha256 FROM files UNION SELECT sha256 FROM imported")}
 
 
-def names_file(db: sqlite3.Connection, sha256: str) -> bool:
+def names_file(db: Database, sha256: str) -> bool:
     """Whether a committed row names the store file `sha256`."""
     return db.execute("SELECT 1 FROM files WHERE sha256 = ? UNION ALL SELECT 1 FROM imported WHERE sha256 = ? "
                       "LIMIT 1", (sha256, sha256)).fetchone() is not None
@@ -166,7 +166,7 @@ def _fold(text: str) -> str:
 SQLITE_MAX_INTEGER = 2**63 - 1
 
 
-def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = None,
+def find_document(db: Database, ref: str | int, *, year: int | None = None,
                   include_secret: bool = False) -> int:
     """The id of the document named by `ref`: an id, or a number-symbol such as `05/QĐ-SGDĐT`.
     A secret document is found only with `include_secret`; otherwise it is as if it did not exist."""
@@ -202,7 +202,7 @@ def find_document(db: sqlite3.Connection, ref: str | int, *, year: int | None = 
     return hits[0]["id"]
 
 
-def list_documents(db: sqlite3.Connection, *, year: int | None = None, kind: str | None = None,
+def list_documents(db: Database, *, year: int | None = None, kind: str | None = None,
                    register: str | None = None, store=None, include_secret: bool = False) -> list[DocumentRecord]:
     """Documents in register order: by year, register, then number (secret ones only with `include_secret`)."""
     sql, params = "SELECT * FROM documents WHERE 1 = 1" + ("" if include_secret else f" AND {NOT_SECRET}"), []

@@ -9,12 +9,12 @@ committed, read inside the write transaction that records the new document.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import TYPE_CHECKING
 
 from docgen.vietnamese import short_date
 
 from .config import RegisterSettings
+from .database import Database
 from .errors import ArchiveError
 
 if TYPE_CHECKING:
@@ -38,13 +38,14 @@ class NumberRegister:
         return self.settings.default
 
     @staticmethod
-    def next_number(db: sqlite3.Connection, register: str, issue_date: dt.date) -> int:
+    def next_number(db: Database, register: str, issue_date: dt.date) -> int:
         """The number the next document of `register` dated `issue_date` takes.
 
-        Call inside a write transaction. A number follows the order of issue, so a date
+        Call inside a write transaction (it holds the register's year until commit). A number follows the order of issue, so a date
         earlier than the register's latest in that year is refused (it would be backdating).
         """
         year = issue_date.year
+        db.lock_register(register, year)  # PostgreSQL: writers of other registers go on meanwhile
         last = db.execute("SELECT number, number_symbol, date FROM documents WHERE register = ? AND year = ? "
                           "ORDER BY number DESC LIMIT 1", (register, year)).fetchone()
         if last is None:
@@ -58,7 +59,7 @@ class NumberRegister:
         return last["number"] + 1
 
     @staticmethod
-    def numbers(db: sqlite3.Connection) -> dict[tuple[str, int], list[int]]:
+    def numbers(db: Database) -> dict[tuple[str, int], list[int]]:
         """Every (register, year) with its numbers in order, for verify and the register book."""
         found: dict[tuple[str, int], list[int]] = {}
         for row in db.execute("SELECT register, year, number FROM documents ORDER BY register, year, number"):

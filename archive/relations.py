@@ -24,6 +24,7 @@ def replace(archive: Archive, document_id: int, *, by: int, actor: str | None = 
 def _supersede(archive: Archive, document_id: int, by: int, relation: str, actor: str | None) -> DocumentRecord:
     verb = "revoke" if relation == "revoked" else "replace"
     with archive.writing() as db:
+        db.lock_document(document_id)  # PostgreSQL: one change of a document's status at a time
         old, new = load_record(db, document_id), load_record(db, by)
         if old.id == new.id:
             raise ArchiveError(f"{old.number_symbol} cannot {verb} itself: --by names the newer document")

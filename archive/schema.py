@@ -1,4 +1,6 @@
-"""The archive's SQLite schema as ordered migrations, versioned by PRAGMA user_version.
+"""The archive's schema as ordered migrations, written in SQLite's SQL and run on PostgreSQL through
+archive.database.postgres_sql (types and the few functions that differ); versioned by PRAGMA
+user_version on SQLite, by the table docgen_schema on PostgreSQL.
 
 A migration is never edited once released: a later change is a new entry at the end, so
 an archive made by any earlier version opens (and is upgraded) in every later one.
@@ -8,23 +10,23 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from functools import lru_cache
 
 from . import changelog
+from .database import Database
 from .errors import ArchiveError
 
 
-def _chain_audit(db: sqlite3.Connection) -> None:
+def _chain_audit(db: Database) -> None:
     """3: the audit trail as a hash chain (archive/audit.py); older rows are chained as they are."""
     from .audit import chain_existing
 
-    db.execute("ALTER TABLE audit ADD COLUMN state TEXT")
-    db.execute("ALTER TABLE audit ADD COLUMN hash TEXT")
+    db.execute(db.ddl("ALTER TABLE audit ADD COLUMN state TEXT"))
+    db.execute(db.ddl("ALTER TABLE audit ADD COLUMN hash TEXT"))
     chain_existing(db)
 
 
 # A migration is SQL, or a function when rows must be computed in Python.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
+MIGRATIONS: list[str | Callable[[Database], None]] = [
     # 1: documents and their numbers, files, relations between documents, audit trail.
     """
     CREATE TABLE documents (
@@ -225,53 +227,45 @@ def statements(script: str) -> list[str]:
     return found
 
 
-def schema_version(db: sqlite3.Connection) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+def schema_version(db: Database) -> int:
+    return db.schema_version()
 
 
-def migrate(db: sqlite3.Connection, source: str) -> int:
+def migrate(db: Database, source: str) -> int:
     """Bring the database up to SCHEMA_VERSION; returns the version it had."""
-    found = schema_version(db)
+    found = db.schema_version()
     if found == SCHEMA_VERSION:
         return found
     if found > SCHEMA_VERSION:
         raise ArchiveError(f"{source}: made by a newer docgen (schema version {found}; this one knows "
                            f"up to {SCHEMA_VERSION}): upgrade docgen to open it")
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        found = schema_version(db)  # another process may have migrated while we waited
-        _apply(db, found, SCHEMA_VERSION)
+    with db.write():
+        db.lock_log()  # nodes starting at once: one migrates, the others then find it done
+        found = db.schema_version()
+        apply_migrations(db, found, SCHEMA_VERSION)
         if found < SCHEMA_VERSION:  # what readers derived from the old schema is looked at again
             changelog.record(db, "migration")
-        # PRAGMA takes no parameters; the value is our own integer.
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+        db.set_schema_version(SCHEMA_VERSION)
     return found
 
 
-def _apply(db: sqlite3.Connection, start: int, end: int) -> None:
+def apply_migrations(db: Database, start: int, end: int) -> None:
     for migration in MIGRATIONS[start:end]:
         if callable(migration):
             migration(db)
         else:
             for statement in statements(migration):
-                db.execute(statement)
+                db.execute(db.ddl(statement))
 
 
-def schema_problems(db: sqlite3.Connection) -> list[str]:
+def schema_problems(db: Database) -> list[str]:
     """How the database's schema differs from what the migrations make: an extra trigger, view,
     table or index (a trigger could rewrite every later document), a missing or altered one."""
-    version = schema_version(db)
+    version = db.schema_version()
     if version > SCHEMA_VERSION:
         return [f"made by a newer docgen (schema version {version}; this one knows up to {SCHEMA_VERSION})"]
-    # sqlite_sequence is SQLite's own counter for AUTOINCREMENT tables: it holds no code and
-    # outlives the tables that made it, so it is left out of the comparison.
-    found = {tuple(row) for row in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
-                                               "WHERE name != 'sqlite_sequence'")}
-    expected = _schema_of(version)
+    found = db.schema_objects()
+    expected = db.expected_objects(version)
     problems = []
     for kind, name, _table, _sql in sorted(found - expected, key=str):
         altered = any(e[0] == kind and e[1] == name for e in expected)
@@ -281,15 +275,3 @@ def schema_problems(db: sqlite3.Connection) -> list[str]:
         if not any(f[0] == kind and f[1] == name for f in found):
             problems.append(f"{kind} {name!r} of docgen's schema is missing")
     return problems
-
-
-@lru_cache(maxsize=None)
-def _schema_of(version: int) -> frozenset[tuple]:
-    """sqlite_master of an empty database brought to `version` by the migrations."""
-    fresh = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        _apply(fresh, 0, version)
-        return frozenset(fresh.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
-                                       "WHERE name != 'sqlite_sequence'"))
-    finally:
-        fresh.close()

@@ -89,6 +89,7 @@ def sign_document(archive: Archive, document_id: int, signatories: Signatories, 
     staged, committed = None, False
     try:
         with archive.writing() as db:
+            db.lock_document(document_id)
             if db.execute("SELECT 1 FROM files WHERE document_id = ? AND role = ?", (document_id, SIGNED)).fetchone():
                 raise ArchiveError(f"{record.number_symbol} (id {record.id}) was signed meanwhile")
             staged = archive.store.stage(signed)

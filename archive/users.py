@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from . import audit
+from .database import Database
 from .errors import ArchiveError
 from .home import Archive
 
@@ -101,7 +101,7 @@ def add_user(archive: Archive, name: str, role: str, *, secret: bool = False, pa
     return get_user(archive.db, name)
 
 
-def get_user(db: sqlite3.Connection, name: str) -> User:
+def get_user(db: Database, name: str) -> User:
     row = db.execute("SELECT u.name, u.role, u.secret, u.created_at, (SELECT count(*) FROM tokens t WHERE "
                      "t.user_name = u.name AND t.revoked_at IS NULL) FROM users u WHERE u.name = ?",
                      (unicodedata.normalize("NFC", name),)).fetchone()
@@ -110,7 +110,7 @@ def get_user(db: sqlite3.Connection, name: str) -> User:
     return User(row[0], row[1], bool(row[2]), row[3], row[4])
 
 
-def list_users(db: sqlite3.Connection) -> list[User]:
+def list_users(db: Database) -> list[User]:
     names = [row[0] for row in db.execute("SELECT name FROM users ORDER BY name")]
     return [get_user(db, name) for name in names]
 
@@ -131,7 +131,7 @@ def set_password(archive: Archive, name: str, password: str, *, actor: str | Non
         audit.record(db, "user passwd", actor, user=user.name)
 
 
-def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:
+def authenticate(db: Database, name: str, password: str) -> User | None:
     """The user if `password` is theirs, else None (an unknown name costs as much as a wrong password)."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -164,8 +164,8 @@ def create_token(archive: Archive, name: str, *, actor: str | None = None) -> tu
     user = get_user(archive.db, name)
     token = "dg_" + secrets.token_urlsafe(TOKEN_BYTES)
     with archive.writing() as db:
-        token_id = db.execute("INSERT INTO tokens (user_name, digest, created_at) VALUES (?, ?, ?)",
-                              (user.name, token_digest(token), audit.now())).lastrowid
+        token_id = db.execute("INSERT INTO tokens (user_name, digest, created_at) VALUES (?, ?, ?) RETURNING id",
+                              (user.name, token_digest(token), audit.now())).fetchone()[0]
         audit.record(db, "token create", actor, user=user.name, token_id=token_id)
     return token_id, token
 
@@ -187,7 +187,7 @@ def revoke_tokens(archive: Archive, name: str, *, token_id: int | None = None, a
     return ids
 
 
-def user_for_token(db: sqlite3.Connection, token: str) -> User | None:
+def user_for_token(db: Database, token: str) -> User | None:
     row = db.execute("SELECT user_name FROM tokens WHERE digest = ? AND revoked_at IS NULL",
                      (token_digest(token),)).fetchone()
     return get_user(db, row[0]) if row else None

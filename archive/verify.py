@@ -53,7 +53,7 @@ def verify(archive: Archive) -> VerifyReport:
     started = time.perf_counter()
     report = VerifyReport(recovered={} if archive.foreign_schema else archive.recover())
     with archive.reading() as db:
-        report.problems += [f"database: {row[0]}" for row in db.execute("PRAGMA quick_check") if row[0] != "ok"]
+        report.problems += [f"database: {problem}" for problem in db.integrity_problems()]
         report.problems += [f"database: {problem}" for problem in schema_problems(db)]
         names = {r["id"]: f"{r['number_symbol']} (id {r['id']}, {r['year']})"
                  for r in db.execute("SELECT id, number_symbol, year FROM documents")}

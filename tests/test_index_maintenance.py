@@ -69,9 +69,9 @@ def test_issue_then_search_finds_it_without_any_index_call(archive):
     assert hits[0].key == str(record.id) and hits[0].subject == record.subject
     assert pending(archive) == 0 and check(archive).ok
     statements = []
-    archive.db.set_trace_callback(statements.append)
+    archive.db.connection.set_trace_callback(statements.append)
     assert catch_up(archive).applied == 0
-    archive.db.set_trace_callback(None)
+    archive.db.connection.set_trace_callback(None)
     assert len(statements) == 1  # nothing new costs one query
 
 
