@@ -229,3 +229,18 @@ def test_nodes_starting_at_once_recover_staged_files_without_touching_an_issue_i
         assert archive.store.path(sha).is_file() and not archive.store.staged_path(orphan).exists()
         report = verify(archive)
         assert report.ok and report.files == 1 + len(numbers), report.problems
+
+
+def test_nodes_starting_at_once_share_one_whole_session_key(server_home):
+    """Each node's `docgen serve` makes the home's web.key if missing: all read the same 32 bytes."""
+    starts = [subprocess.Popen([sys.executable, "-c", "import sys; from web.app import prepare_home; "
+                                "sys.stdout.write(prepare_home(sys.argv[1]).hex())", str(server_home)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    keys = []
+    for start in starts:
+        out, err = start.communicate(timeout=60)
+        assert start.returncode == 0, err
+        keys.append(out)
+    assert len(set(keys)) == 1 and len(bytes.fromhex(keys[0])) == 32
+    assert (server_home / "web.key").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in server_home.iterdir() if p.name.startswith(".")) == []
