@@ -16,8 +16,8 @@ SQLite has one writer at a time (BEGIN IMMEDIATE), so the lock_* calls cost noth
 PostgreSQL writers run side by side; each takes a transaction-scoped advisory lock on what it
 must have to itself: a register's year (its next number), the log (the audit chain's next row
 and the change log's next position, so both are committed in the order they were taken), a
-document (its status or files), or the staging folder (recovery, exclusive against every writer,
-which holds it shared). The unique indexes stay the safety net.
+document (its status or files); and every writer holds the staging folder shared, but recovery
+alone (write(staging_alone=True)). The unique indexes stay the safety net.
 """
 
 from __future__ import annotations
@@ -99,7 +99,9 @@ class Database:
     # -- transactions --------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator["Database"]:
+    def write(self, *, staging_alone: bool = False) -> Iterator["Database"]:
+        """A write transaction. `staging_alone`: no other writer runs meanwhile that could have a file
+        staged and not committed (recovery of the staging folder)."""
         raise NotImplementedError
         yield self
 
@@ -121,8 +123,6 @@ class Database:
     def lock_document(self, document_id: int) -> None:
         """Hold a document's status and files until commit (inside write())."""
 
-    def lock_staging(self) -> None:
-        """Hold the staging folder against every writer until commit (recovery, inside write())."""
 
     # -- the schema ----------------------------------------------------------------------
 
@@ -188,8 +188,9 @@ class SqliteDatabase(Database):
         return self.connection.in_transaction
 
     @contextmanager
-    def write(self) -> Iterator["SqliteDatabase"]:
-        """BEGIN IMMEDIATE: SQLite's write lock, one writer at a time across processes."""
+    def write(self, *, staging_alone: bool = False) -> Iterator["SqliteDatabase"]:
+        """BEGIN IMMEDIATE: SQLite's write lock, one writer at a time across processes (so the
+        staging folder is always this writer's alone)."""
         with self._writers_queue():
             self.execute("BEGIN IMMEDIATE")
             self._writing = True
@@ -448,6 +449,16 @@ class PostgresDatabase(Database):
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         self._ensure()
         query = postgres_query(sql, bool(params))
+        idle = not self.in_transaction
+        try:
+            return self.connection.execute(query, params or None)
+        except Exception as exc:
+            error = self._error(exc)
+            if not (isinstance(error, ConnectionLost) and idle and _RETRIED.match(sql)):
+                raise error from exc
+        # A restarted server cut a connection that sat idle: a read, or the BEGIN of a transaction,
+        # changed nothing and is sent again once on a new connection.
+        self.connection = self._connect()
         try:
             return self.connection.execute(query, params or None)
         except Exception as exc:
@@ -482,11 +493,12 @@ class PostgresDatabase(Database):
         return self.connection.info.transaction_status != TransactionStatus.IDLE
 
     @contextmanager
-    def write(self) -> Iterator["PostgresDatabase"]:
+    def write(self, *, staging_alone: bool = False) -> Iterator["PostgresDatabase"]:
         """A READ COMMITTED transaction: each statement sees what committed before it (so what a lock
-        guards is read fresh once the lock is held); the staging folder held shared."""
+        guards is read fresh once the lock is held); the staging folder held shared, or alone."""
         self._ensure()
-        cursor = self.execute(f"BEGIN; SELECT pg_advisory_xact_lock_shared({_LOCK_STAGING}, 0), txid_current()")
+        lock = "pg_advisory_xact_lock" if staging_alone else "pg_advisory_xact_lock_shared"
+        cursor = self.execute(f"BEGIN; SELECT {lock}({_LOCK_STAGING}, 0), txid_current()")
         cursor.nextset()
         txid = cursor.fetchone()[1]
         self._writing, self._locked_log = True, False
@@ -566,11 +578,6 @@ class PostgresDatabase(Database):
     def lock_document(self, document_id: int) -> None:
         self._lock(_LOCK_DOCUMENT, document_id)
 
-    def lock_staging(self) -> None:
-        if self._writing:
-            # the shared hold write() took is upgraded: wait for the other writers to finish
-            self.execute(f"SELECT pg_advisory_xact_lock({_LOCK_STAGING}, 0)")
-
     def schema_version(self) -> int:
         if self.execute(f"SELECT to_regclass('{SCHEMA_TABLE}')").fetchone()[0] is None:
             return 0
@@ -648,6 +655,7 @@ class PostgresDatabase(Database):
 
 
 _postgres_schemas: dict[int, frozenset[tuple]] = {}
+_RETRIED = re.compile(r"\s*(SELECT|BEGIN)\b", re.I)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -175,12 +175,12 @@ class Archive:
     # -- transactions --------------------------------------------------------------------
 
     @contextmanager
-    def writing(self) -> Iterator[Database]:
+    def writing(self, *, staging_alone: bool = False) -> Iterator[Database]:
         """A write transaction (archive/database.py): on SQLite one writer at a time across processes."""
         if self.foreign_schema:
             raise ArchiveError(f"{self.db.name}: its schema is not docgen's ({'; '.join(self.foreign_schema)}): "
                                "nothing is written to it; run `docgen verify`, then restore the home from a backup")
-        with self.db.write() as db:
+        with self.db.write(staging_alone=staging_alone) as db:
             yield db
 
     @contextmanager
@@ -203,8 +203,7 @@ class Archive:
         """Publish staged files that committed rows name; delete the rest (a crashed writer's)."""
         from .records import names_file
 
-        with self.writing() as db:
-            db.lock_staging()  # no writer has a file staged but not committed meanwhile
+        with self.writing(staging_alone=True) as db:  # no writer has a file staged, uncommitted, meanwhile
             return self.store.recover(lambda sha: names_file(db, sha))
 
 

@@ -124,3 +124,24 @@ def database(request) -> str | None:
     if request.param == "sqlite":
         return None
     return request.getfixturevalue("postgres_url")
+
+
+def edit_beside_docgen(home, sql: str) -> None:
+    """Run `sql` (statements separated by ;) on a home's database as someone beside docgen would:
+    sqlite3 on HOME/archive.sqlite, psql on a server-mode home's PostgreSQL database."""
+    from archive.home import DATABASE, database_url
+
+    url = database_url(Path(home))
+    if url is None:
+        import sqlite3
+
+        db = sqlite3.connect(Path(home) / DATABASE)
+        try:
+            db.executescript(sql)
+        finally:
+            db.close()
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(sql)  # no parameters: several statements in one go, as psql -c runs them

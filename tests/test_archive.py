@@ -1,6 +1,7 @@
 """The archive as a library: lawful numbers, registers, relations, integrity, recovery.
 
-Real SQLite files and real files in a temporary home; no mocks.
+Real SQLite files, a real PostgreSQL cluster (tests/postgres.py) and real files in a temporary
+home; no mocks. Tests taking `archive` run on both databases.
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ def issue(archive, date, kind="ke_hoach", data=None, **changes):
 
 
 @pytest.fixture
-def archive(tmp_path):
+def archive(tmp_path, database):
+    """A new home on each database: the embedded SQLite, then PostgreSQL."""
+    with Archive.init(tmp_path / "home", AGENCY, database=database) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_archive(tmp_path):
     with Archive.init(tmp_path / "home", AGENCY) as opened:
         yield opened
 
@@ -253,7 +261,8 @@ def test_opening_finishes_an_issue_interrupted_between_commit_and_publish(archiv
         assert issue(reopened, "2025-01-06").number == 2
 
 
-def test_schema_is_versioned_and_a_newer_archive_is_refused(archive, tmp_path):
+def test_schema_is_versioned_and_a_newer_archive_is_refused(sqlite_archive, tmp_path):
+    archive = sqlite_archive
     assert archive.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert archive.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     home = archive.home

@@ -20,13 +20,23 @@ from .conftest import AGENCY, EXAMPLES
 from .test_archive import DATA
 
 
-@pytest.fixture
-def home(tmp_path):
+def init_home(tmp_path, database=None):
     home = tmp_path / "home"
-    result = run(home, "init", "--agency", AGENCY, "--json")
+    result = run(home, "init", "--agency", AGENCY, "--json", *(["--database", database] if database else []))
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["code"] == "SGD&ĐT"
     return home
+
+
+@pytest.fixture
+def home(tmp_path, database):
+    """A home made by `docgen init`, on SQLite and on PostgreSQL (--database)."""
+    return init_home(tmp_path, database)
+
+
+@pytest.fixture
+def sqlite_home(tmp_path):
+    return init_home(tmp_path)
 
 
 def run(home, *args):
@@ -200,7 +210,8 @@ def test_init_refuses_a_bad_agency_file_and_creates_nothing(tmp_path):
     assert run(tmp_path / "home", "list").exit_code == 2
 
 
-def test_backup_and_restore_commands(home, tmp_path):
+def test_backup_and_restore_commands(sqlite_home, tmp_path):
+    home = sqlite_home
     issue(home, data_file(tmp_path), "2025-01-05")
     issue(home, data_file(tmp_path), "2025-01-06")
     saved = tmp_path / "backup.tar.gz"

@@ -69,7 +69,9 @@ def assert_every_file_hashes_right(archive):
     return len(rows)
 
 
-def test_four_clerks_issuing_25_each_at_once_get_01_to_100(home, tmp_path):
+def test_four_clerks_issuing_25_each_at_once_get_01_to_100(tmp_path, database):
+    Archive.init(tmp_path / "home", AGENCY, database=database).close()
+    home = tmp_path / "home"
     start = tmp_path / "start"
     clerks = [start_clerk(home, 25, f"clerk-{i}", start) for i in range(4)]
     start.touch()

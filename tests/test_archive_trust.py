@@ -21,7 +21,7 @@ import pytest
 from archive import Archive, ArchiveError, backup, issue_document, restore, verify
 from archive.store import sha256_bytes
 
-from .conftest import AGENCY, undo_signing_migration
+from .conftest import AGENCY, edit_beside_docgen, undo_signing_migration
 from .test_archive import DATA
 
 
@@ -213,18 +213,27 @@ def test_a_good_backup_restores_and_its_chain_holds(saved, tmp_path):
 # -- verify on a live home -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def home(tmp_path):
-    with Archive.init(tmp_path / "home", AGENCY) as archive:
+def three_issued(tmp_path, database=None):
+    with Archive.init(tmp_path / "home", AGENCY, database=database) as archive:
         for day in (5, 6, 7):
             issue_document(archive, "ke_hoach", DATA, date=dt.date(2025, 1, day), pdf=False)
     return tmp_path / "home"
 
 
+@pytest.fixture
+def home(tmp_path, database):
+    """A home with three issued documents, on SQLite and on PostgreSQL."""
+    return three_issued(tmp_path, database)
+
+
+@pytest.fixture
+def sqlite_home(tmp_path):
+    return three_issued(tmp_path)
+
+
 def tamper(home, sql: str) -> list[str]:
-    db = sqlite3.connect(home / "archive.sqlite")
-    db.executescript(sql)
-    db.close()
+    """What verify says once `sql` has edited the home's database beside docgen."""
+    edit_beside_docgen(home, sql)
     with Archive.open(home) as archive:
         return verify(archive).problems
 
@@ -241,9 +250,22 @@ def test_verify_names_a_deleted_audit_row_and_an_edited_one(home):
     assert any(p.startswith("audit: row 4 (issue of 2020-01-01) was edited") for p in problems)
 
 
-def test_a_home_with_a_foreign_trigger_is_reported_and_written_no_more(home):
-    problems = tamper(home, TRIGGER_ON_DOCUMENTS)
-    assert problems == ["database: trigger 'forge' is not part of docgen's schema"]
+# The same forgery in PostgreSQL: its triggers run a function.
+PG_TRIGGER_ON_DOCUMENTS = """
+CREATE FUNCTION forge_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  UPDATE documents SET subject = 'Giả mạo', signer_name = 'Kẻ giả mạo' WHERE id = NEW.id; RETURN NULL;
+END $$;
+CREATE TRIGGER forge AFTER INSERT ON documents FOR EACH ROW EXECUTE FUNCTION forge_row();"""
+
+
+def test_a_home_with_a_foreign_trigger_is_reported_and_written_no_more(home, database):
+    if database is None:
+        problems = tamper(home, TRIGGER_ON_DOCUMENTS)
+        assert problems == ["database: trigger 'forge' is not part of docgen's schema"]
+    else:
+        problems = tamper(home, PG_TRIGGER_ON_DOCUMENTS)
+        assert problems == ["database: function 'forge_row' is not part of docgen's schema",
+                            "database: trigger 'forge' is not part of docgen's schema"]
     with Archive.open(home) as archive:
         with pytest.raises(ArchiveError, match="its schema is not docgen's .*trigger 'forge'.*nothing is written"):
             issue_document(archive, "ke_hoach", DATA, date=dt.date(2025, 1, 8), pdf=False)
@@ -264,7 +286,8 @@ def test_verify_flags_store_entries_that_are_not_plain_files(home, tmp_path):
     assert len(problems) == 3, problems
 
 
-def test_an_older_home_gets_its_audit_chain_on_open(home):
+def test_an_older_home_gets_its_audit_chain_on_open(sqlite_home):
+    home = sqlite_home
     db = sqlite3.connect(home / "archive.sqlite")
     undo_signing_migration(db)
     db.executescript("ALTER TABLE audit DROP COLUMN hash; ALTER TABLE audit DROP COLUMN state; "

@@ -33,7 +33,15 @@ from .test_index_search import seeds
 
 
 @pytest.fixture
-def archive(tmp_path):
+def archive(tmp_path, database):
+    """A new home on each database: the embedded SQLite, then PostgreSQL."""
+    with Archive.init(tmp_path / "home", AGENCY, database=database) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_archive(tmp_path):
+    """For what reads files rather than stores records: once is enough."""
     with Archive.init(tmp_path / "home", AGENCY) as opened:
         yield opened
 
@@ -103,7 +111,8 @@ def test_every_example_docx_reads_back_its_own_metadata(stem, rendered_examples,
     assert _read_back(report.imported[0], expected) == expected
 
 
-def test_every_example_pdf_reads_back_its_own_metadata(example_pdfs, archive):
+def test_every_example_pdf_reads_back_its_own_metadata(example_pdfs, sqlite_archive):
+    archive = sqlite_archive
     report = import_files(archive, list(example_pdfs.values()))
     assert not report.skipped and len(report.imported) == len(example_pdfs)
     for stem, item in zip(example_pdfs, report.imported):
@@ -144,7 +153,8 @@ def test_tcvn3_text_file_becomes_searchable(archive, tmp_path):
     assert hits and hits[0].id == report.imported[0]["id"]
 
 
-def test_vn_font_docx_is_converted_by_its_fonts(archive, tmp_path):
+def test_vn_font_docx_is_converted_by_its_fonts(sqlite_archive, tmp_path):
+    archive = sqlite_archive
     document = docx.Document()
 
     def paragraph(text, font, capitals=False):
@@ -169,7 +179,8 @@ def test_vn_font_docx_is_converted_by_its_fonts(archive, tmp_path):
     assert search_archive(archive, "hoi thi giao vien day gioi 2004-2005").hits[0].id == "i1"
 
 
-def test_doc_is_read_through_libreoffice(rendered_examples, soffice, archive, tmp_path, monkeypatch):
+def test_doc_is_read_through_libreoffice(rendered_examples, soffice, sqlite_archive, tmp_path, monkeypatch):
+    archive = sqlite_archive
     subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
                     "--convert-to", "doc", "--outdir", str(tmp_path), str(rendered_examples["quyet_dinh_khen_thuong"]),
                     str(rendered_examples["ke_hoach"])],
@@ -183,7 +194,8 @@ def test_doc_is_read_through_libreoffice(rendered_examples, soffice, archive, tm
     assert [i["kind"] for i in report.imported] == ["quyet_dinh_khen_thuong", "ke_hoach"]
 
 
-def test_unreadable_files_are_reported_and_skipped(archive, tmp_path, rendered_examples):
+def test_unreadable_files_are_reported_and_skipped(sqlite_archive, tmp_path, rendered_examples):
+    archive = sqlite_archive
     broken_pdf = tmp_path / "broken.pdf"
     broken_pdf.write_bytes(b"%PDF-1.4 this is not a PDF")
     broken_docx = tmp_path / "broken.docx"
@@ -240,7 +252,8 @@ def test_import_cli_json_and_exit_codes(tmp_path):
     assert out["skipped"][0]["file"].endswith("nowhere.pdf") and "nowhere.pdf" in result.stderr
 
 
-def test_backup_carries_imported_originals(archive, tmp_path):
+def test_backup_carries_imported_originals(sqlite_archive, tmp_path):
+    archive = sqlite_archive
     import_files(archive, [seeds() / "002_8eeca81917f3b8cf.txt"])
     taken = backup(archive, tmp_path / "backup.tar.gz")
     assert not taken.problems
@@ -283,7 +296,8 @@ def _pdf_with_stream(path, content: bytes):
     return path
 
 
-def test_a_docx_that_inflates_far_beyond_its_size_is_skipped_unread(archive, tmp_path):
+def test_a_docx_that_inflates_far_beyond_its_size_is_skipped_unread(sqlite_archive, tmp_path):
+    archive = sqlite_archive
     bomb = _inflating_docx(tmp_path / "bomb.docx", 30)
     assert bomb.stat().st_size < 200_000
     good = seeds() / "002_8eeca81917f3b8cf.txt"
@@ -293,7 +307,8 @@ def test_a_docx_that_inflates_far_beyond_its_size_is_skipped_unread(archive, tmp
     assert report.skipped[0]["file"] == str(bomb) and "word/document.xml" in reason and "times" in reason
 
 
-def test_a_docx_part_declared_over_the_size_cap_is_not_unpacked(archive, tmp_path):
+def test_a_docx_part_declared_over_the_size_cap_is_not_unpacked(sqlite_archive, tmp_path):
+    archive = sqlite_archive
     """A part stored without compression whose central directory claims 70 MB: it inflates only 70
     times, so its declared size is what refuses it, before a byte is read."""
     path = tmp_path / "big.docx"
@@ -307,7 +322,8 @@ def test_a_docx_part_declared_over_the_size_cap_is_not_unpacked(archive, tmp_pat
     assert not report.imported and "word/document.xml unpacks to 70 MB" in report.skipped[0]["reason"]
 
 
-def test_a_pdf_stream_bomb_is_skipped_and_the_batch_goes_on(archive, tmp_path):
+def test_a_pdf_stream_bomb_is_skipped_and_the_batch_goes_on(sqlite_archive, tmp_path):
+    archive = sqlite_archive
     bomb = _pdf_with_stream(tmp_path / "bomb.pdf", b"0 0 m " * (14 * 2**20))  # 84 MB from about 80 kB
     good = seeds() / "002_8eeca81917f3b8cf.txt"
     report = import_files(archive, [bomb, good])
@@ -315,7 +331,8 @@ def test_a_pdf_stream_bomb_is_skipped_and_the_batch_goes_on(archive, tmp_path):
     assert report.skipped[0]["file"] == str(bomb) and "limit" in report.skipped[0]["reason"]
 
 
-def test_symlinks_and_control_characters_in_names_are_refused(archive, tmp_path):
+def test_symlinks_and_control_characters_in_names_are_refused(sqlite_archive, tmp_path):
+    archive = sqlite_archive
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     secret = outside / "shadow"
@@ -338,7 +355,8 @@ def test_symlinks_and_control_characters_in_names_are_refused(archive, tmp_path)
     assert all("\x1b" not in line and "\n" not in line for item in report.skipped for line in item.values())
 
 
-def test_file_types_are_checked_by_content_before_libreoffice_sees_them(archive, soffice, tmp_path, monkeypatch):
+def test_file_types_are_checked_by_content_before_libreoffice_sees_them(sqlite_archive, soffice, tmp_path, monkeypatch):
+    archive = sqlite_archive
     requests = []
 
     class Handler(http.server.BaseHTTPRequestHandler):

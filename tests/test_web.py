@@ -197,11 +197,11 @@ def run(home, *args, stdin=None):
     return CliRunner().invoke(cli, ["--home", str(home), *args], input=stdin)
 
 
-def test_user_and_token_commands(tmp_path):
+def test_user_and_token_commands(tmp_path, database):
     from archive import Archive
 
     home = tmp_path / "home"
-    assert run(home, "init", "--agency", "examples/agency.yaml").exit_code == 0
+    assert run(home, "init", "--agency", "examples/agency.yaml", *(["--database", database] if database else [])).exit_code == 0
     added = run(home, "user", "add", "lan", "--role", "clerk", "--secret", "--password-stdin",
                 stdin="một mật khẩu dài\n")
     assert added.exit_code == 0, added.output
