@@ -23,24 +23,14 @@ $(STAMP): pyproject.toml
 system:
 	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Liberation Serif" || ! command -v pdftoppm >/dev/null 2>&1 \
 	    || ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
-	    || ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    || ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || { ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; }; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing LibreOffice, Liberation fonts, poppler-utils, Tesseract (Vietnamese) and Chromium with apt-get..."; \
+	    echo "Installing LibreOffice, Liberation fonts, poppler-utils, Tesseract (Vietnamese), Chromium and PostgreSQL with apt-get..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	      libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie \
 	      chromium chromium-driver postgresql >/dev/null; \
 	  else \
-	    echo "Missing: install libreoffice-writer-nogui, fonts-liberation2, poppler-utils, tesseract-ocr, tesseract-ocr-vie, chromium and chromium-driver" >&2; \
-	    if [ "$$CI" = true ]; then exit 1; fi; \
-	  fi; \
-	fi
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing PostgreSQL with apt-get..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      postgresql >/dev/null; \
-	  else \
-	    echo "Missing: install postgresql (server mode is tested against a throwaway cluster)" >&2; \
+	    echo "Missing: install libreoffice-writer-nogui, fonts-liberation2, poppler-utils, tesseract-ocr, tesseract-ocr-vie, chromium, chromium-driver and postgresql" >&2; \
 	    if [ "$$CI" = true ]; then exit 1; fi; \
 	  fi; \
 	fi

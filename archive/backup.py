@@ -76,10 +76,6 @@ class BackupResult:
 
 
 def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = None) -> BackupResult:
-    if archive.db.kind != "sqlite":
-        raise ArchiveError(f"{archive.home}: keeps its records in PostgreSQL ({archive.db.name}): back up the database "
-                           "with pg_dump and the home folder with your file backup; `docgen backup` makes backups "
-                           "of embedded homes")
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     problems, missing, corrupted = [], [], []
