@@ -1,9 +1,9 @@
 """Server mode with several nodes: processes sharing one home folder and one PostgreSQL database,
 each node with its own search index (DOCGEN_INDEX); tests/test_server_mode.py covers one server
-home itself. Numbers stay 01..N with writers on every
-node, killed writers leave a clean archive, a PostgreSQL restart fails only the issues in flight,
-a document issued on one node is found on the other, and nodes starting at once recover staged
-files without touching another node's issue in progress."""
+home itself. Numbers stay 01..N with writers on every node, killed writers leave a clean archive,
+a PostgreSQL restart fails only the issues in flight, a document issued on one node is found on
+the other, and nodes starting at once recover staged files without touching another node's issue
+in progress, and share one session key."""
 
 from __future__ import annotations
 
