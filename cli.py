@@ -606,23 +606,26 @@ def register_group() -> None:
               help="The file to write: .xlsx, or .docx / .pdf to print.")
 @click.option("--docx", "fmt", flag_value="docx", help="Write an A4 landscape .docx.")
 @click.option("--pdf", "fmt", flag_value="pdf", help="Write an A4 landscape PDF.")
+@click.option("--register", metavar="NAME", help="Only this register (e.g. chung, HĐTĐKT, ban-sao); default: all.")
 @click.option("--include-secret", is_flag=True,
               help="Also write the register of secret documents (MẬT, TỐI MẬT, TUYỆT MẬT).")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @reports_errors
-def register_export(ctx, year, output, fmt, include_secret, actor, as_json) -> None:
+def register_export(ctx, year, output, fmt, register, include_secret, actor, as_json) -> None:
     """Write the register of YEAR: one sheet (or section) per register, in number order.
 
     The register of secret documents only with --include-secret.
+
+    Example: docgen register export --year 2025 --register HĐTĐKT -o so-hoi-dong-2025.xlsx
     """
     from archive import export_register
     from archive.register_book import EmptyRegister
 
     with open_archive(ctx) as archive:
         try:
-            written = export_register(archive, year, output, fmt=fmt, actor=actor,
+            written = export_register(archive, year, output, fmt=fmt, register=register, actor=actor,
                                       include_secret=include_secret)
         except EmptyRegister as exc:
             click.echo(f"Nothing written: {exc}", err=True)
@@ -768,11 +771,13 @@ CATCH_UP_BAR = 50
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best match first, or newest first.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N hits.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip the first N hits (the next page: --offset 20).")
 @click.option("--include-secret", is_flag=True, help="Include documents marked MẬT, TỐI MẬT or TUYỆT MẬT.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
 @click.pass_context
 @reports_errors
-def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sort, limit, include_secret,
+def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sort, limit, offset, include_secret,
            as_json) -> None:
     """Find documents by words (marks optional), "quoted phrases", number-symbol or date.
 
@@ -785,7 +790,7 @@ def search(ctx, query, kind, year, date_from, date_to, signer, unit, status, sor
     filters = Filters(kind=kind, year=year, date_from=date_from, date_to=date_to, signer=signer, unit=unit,
                       status=status)
     with open_archive(ctx) as archive, progress_bar("Updating the index", from_total=CATCH_UP_BAR) as progress:
-        results = search_archive(archive, query, filters=filters, sort=sort, limit=limit,
+        results = search_archive(archive, query, filters=filters, sort=sort, limit=limit, offset=offset,
                                  include_secret=include_secret, progress=progress)
     if as_json:
         for notice in results.notices:
@@ -815,7 +820,7 @@ def import_(ctx, files, settings, actor, as_json) -> None:
     Example: docgen import old/*.docx scans/cong-van-1140.pdf --set kind=cong_van
     """
     from index import import_files, parse_overrides
-    from index.follow import catch_up_or_notice
+    from index.importer import index_imported
     from index.terminal import progress_bar
 
     overrides = parse_overrides(settings)
@@ -824,7 +829,7 @@ def import_(ctx, files, settings, actor, as_json) -> None:
             report = import_files(archive, list(files), overrides=overrides, actor=actor, progress=progress)
         if report.imported:  # searchable at once, rather than at the next search
             with progress_bar("Indexing", from_total=CATCH_UP_BAR) as progress:
-                report.warnings += catch_up_or_notice(archive, progress=progress).notices
+                index_imported(archive, report, progress=progress)
     for skipped in report.skipped:
         click.echo(f"Skipped {skipped['file']}: {skipped['reason']}", err=True)
     for warning in report.warnings:

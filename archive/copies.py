@@ -130,8 +130,7 @@ def _record(archive: Archive, made: tuple[bytes, bytes, int], number: int, sourc
         raise ArchiveError(f"{archive.home}: could not record the copy ({exc}); nothing was recorded and no "
                            "number was used") from exc
     finally:
-        for sha in staged:
-            (archive.store.publish if committed else archive.store.discard)(sha)
+        archive.store.settle(staged, committed)
 
 
 def _check_source(db: Database, source: DocumentRecord, form: CopyForm, warnings: list[str]) -> None:

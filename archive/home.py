@@ -31,10 +31,10 @@ from docgen.workfolder import WorkFolder
 
 from . import audit, changelog
 from .changelog import Change, LogEnd
-from .database import (Database, DatabaseError, ServerRefused, check_database_url, connect_sqlite, open_database,
-                       safe_url)
+from .database import Database, DatabaseError, ServerRefused, check_database_url, open_database, safe_url
 from .errors import ArchiveError
 from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
+from .schema import create as create_schema
 from .store import FileStore
 
 if TYPE_CHECKING:  # the models (pydantic) are loaded when a command needs them, not to search
@@ -93,17 +93,17 @@ class Archive:
                 copy_private(config, build / CONFIG_FILE)
             if database is not None and (config is None or load_model(ArchiveConfig, config).database is None):
                 record_database(build / CONFIG_FILE, database)
-            db = open_database(database if database is not None else build / DATABASE)
-            try:
-                if db.kind != "sqlite" and (db.schema_version() or db.schema_objects()):
-                    raise ArchiveError(f"{db.name}: the database is not empty (it holds tables of its own, or "
-                                       "another archive): give a new, empty database; nothing was changed")
-                migrate(db, db.name)
-                with db.write():
-                    audit.record(db, "init", actor, agency=str(agency))
-            finally:
-                db.close()
-            os.replace(build, home)  # onto a missing or empty folder
+            if database is None:
+                db = open_database(build / DATABASE)
+                try:
+                    migrate(db, db.name)
+                    with db.write():
+                        audit.record(db, "init", actor, agency=str(agency))
+                finally:
+                    db.close()
+                os.replace(build, home)  # onto a missing or empty folder
+            else:
+                _init_server(build, home, open_database(database), actor, agency)
         return cls.open(home)
 
     @classmethod
@@ -125,6 +125,10 @@ class Archive:
         except sqlite3.DatabaseError as exc:
             raise cannot_open(path, exc) from exc
         try:
+            if url is not None and schema_version(db) == 0:
+                # Never a new, empty register under an existing home (its numbers would start again at 01).
+                raise ArchiveError(f"{db.name}: the database holds no archive (no docgen schema), yet the home "
+                                   f"{home} names it: check `database` in {home / CONFIG_FILE}; nothing was changed")
             foreign = schema_problems(db)
             if not foreign:
                 migrate(db, db.name)
@@ -207,6 +211,30 @@ class Archive:
             return self.store.recover(lambda sha: names_file(db, sha))
 
 
+def _init_server(build: Path, home: Path, db: Database, actor: str | None, agency: str | os.PathLike) -> None:
+    """The schema made, the init audited and the home put in place in one transaction: a failure
+    anywhere leaves neither tables in the database nor a home."""
+    was_folder, placed = home.is_dir(), False
+    try:
+        with db.write():
+            db.lock_log()
+            if db.schema_version() or db.schema_objects():
+                raise ArchiveError(f"{db.name}: the database is not empty (it holds tables of its own, or another "
+                                   "archive): give a new, empty database; nothing was changed")
+            create_schema(db)
+            audit.record(db, "init", actor, agency=str(agency))
+            os.replace(build, home)  # onto a missing or empty folder; the commit comes next
+            placed = True
+    except BaseException:
+        if placed:  # the database did not commit: the home goes back to be removed with the build
+            os.replace(home, build)
+            if was_folder:
+                home.mkdir(mode=0o700)
+        raise
+    finally:
+        db.close()
+
+
 def building_beside(home: Path, purpose: str) -> WorkFolder:
     """A private folder next to `home` (same filesystem, so it can be renamed into place as the
     home, 0700); what a killed init or restore left there is removed on the next one."""
@@ -242,11 +270,6 @@ def cannot_open(where: Path | str, exc: Exception) -> ArchiveError:
 
 
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
-
-
-def connect(path: Path, same_thread: bool = True) -> sqlite3.Connection:
-    """A connection to an SQLite archive file (made, 0600, only when missing: see connect_sqlite)."""
-    return connect_sqlite(path, same_thread)
 
 
 def database_url(home: Path) -> str | None:

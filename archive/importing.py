@@ -120,7 +120,7 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
         archive.store.publish(staged)
     except BaseException as exc:
         if staged and not committed:
-            archive.store.discard(staged)
+            archive.store.settle([staged], committed)
         if isinstance(exc, (OSError, DatabaseError)) and not committed:
             raise ArchiveError(f"{archive.home}: could not store {original} ({exc}); nothing was imported") from exc
         raise
@@ -130,6 +130,10 @@ def store_imported(archive: Archive, original: Path, metadata: dict[str, Any], *
 def _signatures(archive: Archive, data: bytes) -> list[dict[str, Any]]:
     """The signatures of an imported PDF, checked against the home's trusted roots (none: a PDF
     whose signatures cannot be read is imported as unsigned)."""
+    # A signature leaves its /Contents out of the bytes it signs (its /ByteRange, ISO 32000-1, 12.8.1),
+    # so its dictionary lies uncompressed in the file: without one there is no signature to read
+    if b"/ByteRange" not in data:
+        return []  # (and pyHanko, a second to import, is not loaded)
     from docgen.signing import SigningError, read_signatures
 
     from .keys import trust_roots

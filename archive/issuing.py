@@ -66,6 +66,8 @@ def preview_issue(archive: Archive, kind: str | Kind, data: str | Path | Mapping
     if issue_date > dt.date.today():
         raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
                            "it is issued (give --date of today or earlier)")
+    if doc.date != issue_date:  # validated again with the date it will bear (a meeting before its invitation)
+        doc = load_document(kind, data, agency=archive.agency, date=issue_date)
     register = archive.registers.register_for(doc)
     expected = archive.registers.next_number(archive.db, register, issue_date)
     rendered = render_document(doc.with_number(expected, issue_date))
@@ -118,9 +120,9 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
         committed = True
         archive.store.publish(staged)
     except BaseException as exc:
+        if staged and not committed:
+            archive.store.settle([staged], committed)
         unknown = isinstance(exc, ConnectionLost) and exc.committed is None
-        if staged and not committed and not unknown:  # unknown: the next open publishes it if it committed
-            archive.store.discard(staged)
         if isinstance(exc, (OSError, DatabaseError)):
             if unknown:
                 raise ArchiveError(f"{archive.home}: the connection to the database was lost while the document was "

@@ -60,9 +60,5 @@ def make_pdfs(archive: Archive, document_ids: list[int], *, actor: str | None = 
                 done.append(document_id)
         committed = True
     finally:
-        for sha in staged:
-            if committed:
-                archive.store.publish(sha)
-            else:
-                archive.store.discard(sha)
+        archive.store.settle(staged, committed)
     return done

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,14 +86,43 @@ class Book:
         return sum(len(rows) for rows in self.registers.values())
 
 
-def read_book(archive: Archive, year: int, *, include_secret: bool = False) -> Book:
-    """The book of `year`; the secret register (and any secret document) only with `include_secret`."""
+def known_registers(archive: Archive, *, include_secret: bool = False) -> list[str]:
+    """Every register a document may be numbered in: the settings', the councils', the copies', and any
+    register a document was numbered in (the secret ones only with `include_secret`)."""
+    from .copies import REGISTER, SECRET_REGISTER
+
+    settings = archive.config.registers
+    names = [settings.default, *settings.by_type.values(), *(c.code for c in archive.agency.councils.values()),
+             REGISTER]
+    if include_secret:
+        names += [settings.secret, SECRET_REGISTER]
+    visible = "" if include_secret else f" WHERE {NOT_SECRET}"
     with archive.reading() as db:
-        records = list_documents(db, year=year, include_secret=include_secret)
+        names += [row[0] for row in db.execute(f"SELECT DISTINCT register FROM documents{visible} ORDER BY register")]
+    return list(dict.fromkeys(names))
+
+
+def check_register(archive: Archive, register: str, *, include_secret: bool = False) -> str:
+    """`register` if it is one of the archive's registers; an ArchiveError naming them otherwise (the secret
+    registers are unknown to those who may not see them)."""
+    register = unicodedata.normalize("NFC", register.strip())
+    known = known_registers(archive, include_secret=include_secret)
+    if register not in known:
+        raise ArchiveError(f"register {register!r}: not a register of this archive (registers: {', '.join(known)})")
+    return register
+
+
+def read_book(archive: Archive, year: int, *, register: str | None = None, include_secret: bool = False) -> Book:
+    """The book of `year` (only `register`'s sheet when given); the secret register (and any secret
+    document) only with `include_secret`."""
+    if register is not None:
+        register = check_register(archive, register, include_secret=include_secret)
+    with archive.reading() as db:
+        records = list_documents(db, year=year, register=register, include_secret=include_secret)
     settings = archive.config.registers
     # The office's own registers first, in the order of its settings; councils' after.
     order = list(dict.fromkeys([settings.default, *settings.by_type.values(), settings.secret]))
-    registers: dict[str, list[BookRow]] = {settings.default: []}
+    registers: dict[str, list[BookRow]] = {register or settings.default: []}
     for record in records:
         registers.setdefault(record.register, []).append(BookRow.of(record))
     ranked = sorted(registers, key=lambda name: (order.index(name) if name in order else len(order), name))
@@ -102,31 +132,38 @@ def read_book(archive: Archive, year: int, *, include_secret: bool = False) -> B
 class EmptyRegister(ArchiveError):
     """No document was issued in the year asked for: nothing is written (exit 1)."""
 
-    def __init__(self, year: int, years: list[int]):
-        held = (f"the archive holds documents of {', '.join(map(str, years))}: give --year" if years
-                else "the archive holds no documents yet")
-        super().__init__(f"no documents in {year}; {held}")
+    def __init__(self, year: int, years: list[int], register: str | None = None):
+        where = f"register {register!r}" if register else "the archive"
+        held = (f"{where} holds documents of {', '.join(map(str, years))}: give --year" if years
+                else f"{where} holds no documents yet")
+        super().__init__(f"no documents in {year}{f' in register {register!r}' if register else ''}; {held}")
         self.year, self.years = year, years
 
 
-def years_with_documents(archive: Archive, *, include_secret: bool = False) -> list[int]:
-    visible = "" if include_secret else f" WHERE {NOT_SECRET}"
+def years_with_documents(archive: Archive, *, register: str | None = None, include_secret: bool = False) -> list[int]:
+    conditions = ([] if include_secret else [NOT_SECRET]) + (["register = ?"] if register else [])
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     with archive.reading() as db:
-        return [row[0] for row in db.execute(f"SELECT DISTINCT year FROM documents{visible} ORDER BY year")]
+        return [row[0] for row in db.execute(f"SELECT DISTINCT year FROM documents{where} ORDER BY year",
+                                             [register] if register else [])]
 
 
 def export_register(archive: Archive, year: int, output: str | os.PathLike, *, fmt: str | None = None,
-                    actor: str | None = None, include_secret: bool = False) -> dict[str, Any]:
-    """Write the register book of `year` to `output` (format from `fmt`, else the suffix); the
-    secret register only with `include_secret`. EmptyRegister when no document was issued that year."""
+                    register: str | None = None, actor: str | None = None,
+                    include_secret: bool = False) -> dict[str, Any]:
+    """Write the register book of `year` to `output` (format from `fmt`, else the suffix), or only
+    `register`'s sheet; the secret register only with `include_secret`. EmptyRegister when no document
+    was issued that year (in that register)."""
     output = Path(output)
     fmt = (fmt or output.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ArchiveError(f"{output}: cannot tell the format: name a .xlsx, .docx or .pdf file "
                            "(or give --docx / --pdf)")
-    book = read_book(archive, year, include_secret=include_secret)
+    book = read_book(archive, year, register=register, include_secret=include_secret)
+    register = register and next(iter(book.registers))
     if not book.documents:
-        raise EmptyRegister(year, years_with_documents(archive, include_secret=include_secret))
+        raise EmptyRegister(year, years_with_documents(archive, register=register, include_secret=include_secret),
+                            register)
     output.parent.mkdir(parents=True, exist_ok=True)
     with WorkFolder(output.parent, ".docgen-register-") as tmp:
         staged = tmp / f"so-van-ban-di.{'docx' if fmt == 'pdf' else fmt}"
@@ -140,7 +177,8 @@ def export_register(archive: Archive, year: int, output: str | os.PathLike, *, f
     fsync_dir(output.parent)
     with archive.writing() as db:
         audit.record(db, "export", actor, year=year, format=fmt, path=str(output.resolve()),
-                     documents=book.documents, include_secret=include_secret)
+                     documents=book.documents, include_secret=include_secret,
+                     **({"register": register} if register else {}))
     return {"path": str(output), "format": fmt, "year": year, "documents": book.documents,
             "registers": {name: len(rows) for name, rows in book.registers.items()}}
 

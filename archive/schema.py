@@ -242,11 +242,21 @@ def migrate(db: Database, source: str) -> int:
     with db.write():
         db.lock_log()  # nodes starting at once: one migrates, the others then find it done
         found = db.schema_version()
-        apply_migrations(db, found, SCHEMA_VERSION)
-        if found < SCHEMA_VERSION:  # what readers derived from the old schema is looked at again
-            changelog.record(db, "migration")
-        db.set_schema_version(SCHEMA_VERSION)
+        _upgrade(db, found)
     return found
+
+
+def create(db: Database) -> None:
+    """docgen's schema in an empty database, inside the caller's write transaction."""
+    db.lock_log()
+    _upgrade(db, 0)
+
+
+def _upgrade(db: Database, found: int) -> None:
+    apply_migrations(db, found, SCHEMA_VERSION)
+    if found < SCHEMA_VERSION:  # what readers derived from the old schema is looked at again
+        changelog.record(db, "migration")
+    db.set_schema_version(SCHEMA_VERSION)
 
 
 def apply_migrations(db: Database, start: int, end: int) -> None:

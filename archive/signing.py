@@ -101,10 +101,7 @@ def sign_document(archive: Archive, document_id: int, signatories: Signatories, 
             changelog.record(db, "sign", document_id=document_id)
         committed = True
     finally:
-        if staged and committed:
-            archive.store.publish(staged)
-        elif staged:
-            archive.store.discard(staged)
+        archive.store.settle([staged] if staged else [], committed)
     warnings = [f"{f.field}: {problem}" for f in facts for problem in f.problems]
     return Signed(load_record(archive.db, document_id, archive.store), len(signed) - len(unsigned), warnings)
 

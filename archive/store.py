@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .database import ConnectionLost
 from .errors import IntegrityProblem
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -94,6 +96,17 @@ class FileStore:
             return target  # a concurrent recovery published it
         fsync_dir(target.parent)
         return target
+
+    def settle(self, staged: Iterable[str], committed: bool) -> None:
+        """After the transaction whose rows name `staged` (called from its finally or except clause):
+        publish them if it committed, discard them if it did not. When a lost COMMIT answer left it
+        unknown, they stay staged: the next open's recovery publishes or deletes each by what the
+        database holds."""
+        error = sys.exc_info()[1]
+        if not committed and isinstance(error, ConnectionLost) and error.committed is None:
+            return
+        for sha256 in staged:
+            (self.publish if committed else self.discard)(sha256)
 
     def discard(self, sha256: str) -> None:
         """Drop a staged file whose transaction rolled back."""

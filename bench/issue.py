@@ -180,12 +180,12 @@ def build_large_archive(tmp: Path, count: int) -> tuple[Path, float]:
             staged = []
             with archive.writing() as db:
                 for number in range(batch_start, min(batch_start + 500, count + 1)):
-                    row = {**template, "id": None, "year": 2024, "number": number,
+                    row = {**{k: v for k, v in template.items() if k != "id"}, "year": 2024, "number": number,
                            "number_symbol": f"{number:02d}/{template['symbol']}",
                            "date": (first + dt.timedelta(days=number * 360 // count)).isoformat()}
                     columns = ", ".join(row)
-                    document_id = db.execute(f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(row))})",
-                                             list(row.values())).lastrowid
+                    document_id = db.execute(f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(row))}) "
+                                             "RETURNING id", list(row.values())).fetchone()[0]
                     data = docx + f"\n<!-- bench copy {number} -->".encode()
                     sha = archive.store.stage(data)
                     staged.append(sha)

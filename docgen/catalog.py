@@ -74,3 +74,12 @@ def example_files(directory: Path = EXAMPLES_DIR) -> list[tuple[str, Path]]:
             pairs.append((kind, path))
     order = list(KINDS)
     return sorted(pairs, key=lambda pair: (order.index(pair[0]), pair[1].name))
+
+
+def example_data(kind: str) -> dict[str, Any]:
+    """The data of the kind's first example file (examples/), without its agency file: {} when it has none."""
+    from .datafile import read_mapping
+
+    get_kind(kind)
+    path = next((path for name, path in example_files() if name == kind), None)
+    return {k: v for k, v in read_mapping(path).items() if k != "agency"} if path else {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 import datetime as dt
 from dataclasses import dataclass
@@ -152,6 +153,15 @@ def field_path(path: tuple[str | int, ...]) -> str:
     for part in path:
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+_PROBLEM_FIELD = re.compile(r"field '([^']+)'")
+
+
+def problem_field(problem: str) -> str | None:
+    """The field path a message of describe_errors names (`nominees[1].name`), or None."""
+    found = _PROBLEM_FIELD.match(problem)
+    return found.group(1) if found else None
 
 
 def check_size(data: Any, source: str) -> None:

@@ -32,6 +32,13 @@ Imported documents (`docgen import`, index/extract.py):
 | how much a part of a .docx may inflate    | 100 times | Word's XML packs 5 to 40 times; a zip bomb 1,000 times and   |
 | (for parts over 1 MB unpacked)            |           | more: refused before a byte of it is unpacked                |
 
+Uploads to the web service (web/, per request; the body is refused before it is read when larger):
+
+| what                                      | limit     | why this value                                               |
+|-------------------------------------------|-----------|--------------------------------------------------------------|
+| files of one import                       | 100       | a clerk's folder of a month's incoming scans                 |
+| bytes of one import, all files            | 100 MB    | the largest single imported file; more goes in several runs  |
+
 PDF streams are bounded by pypdf's own limits (75 MB unpacked per stream, a parsing budget per
 content stream); a PDF over them is skipped with its reason like any unreadable file.
 """
@@ -61,6 +68,27 @@ IMPORT_FILE_MAX_BYTES = 100 * MB
 IMPORT_PART_MAX_BYTES = 64 * MB
 IMPORT_PART_MAX_RATIO = 100
 IMPORT_PART_RATIO_FROM_BYTES = 1 * MB
+
+# -- Uploads to the web service (web/) ----------------------------------------------------------
+WEB_IMPORT_FILES = 100
+WEB_IMPORT_BYTES = 100 * MB
+
+
+
+def zip_part_refusal(info) -> str | None:
+    """Why one part of a .docx package (a zipfile.ZipInfo) is not unpacked, or None: too big unpacked,
+    or inflating like a zip bomb. (zipfile never gives more than the size the package declares, so
+    checking that is enough.)"""
+    if info.file_size > IMPORT_PART_MAX_BYTES:
+        return (f"{info.filename} unpacks to {info.file_size / MB:.0f} MB, more than the "
+                f"{IMPORT_PART_MAX_BYTES // MB} MB a part of a document may have")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > IMPORT_PART_RATIO_FROM_BYTES and ratio > IMPORT_PART_MAX_RATIO:
+        return (f"{info.filename} would inflate {ratio:.0f} times, from {info.compress_size / 1024:.0f} kB "
+                f"to {info.file_size / MB:.0f} MB (a document packs at most about {IMPORT_PART_MAX_RATIO} times): "
+                "not read")
+    return None
+
 
 # -- Templates (docgen.sandbox) ------------------------------------------------------------------
 # The 1,000-name award decision renders in 0.25 s and 55 MB; an office's template runs in a child

@@ -10,6 +10,7 @@ fonts, else by the look of the text.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -19,14 +20,14 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import ConversionError, DocgenError
-from docgen.limits import (IMPORT_FILE_MAX_BYTES, IMPORT_PART_MAX_BYTES, IMPORT_PART_MAX_RATIO,
-                           IMPORT_PART_RATIO_FROM_BYTES, MB)
+from docgen.limits import IMPORT_FILE_MAX_BYTES, MB, zip_part_refusal
 from docgen.pdf import convert
 from docgen.vietnamese import nfc
 
 from . import ocr, tcvn3
 
 FORMATS = (".docx", ".pdf", ".doc", ".txt", *ocr.IMAGE_FORMATS)
+PDF_TEXT_TIMEOUT_S = 60
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -194,17 +195,10 @@ def _font_name(fonts) -> str | None:
 
 
 def _part(package: zipfile.ZipFile, name: str, path: Path) -> bytes:
-    """One part of a package, refused before it is unpacked if it would be too big or inflate like a
-    zip bomb. (zipfile never gives more than the size the package declares, so checking that is enough.)"""
-    info = package.getinfo(name)
-    if info.file_size > IMPORT_PART_MAX_BYTES:
-        raise ExtractError(f"{path}: {name} unpacks to {info.file_size / MB:.0f} MB, more than the "
-                           f"{IMPORT_PART_MAX_BYTES // MB} MB a part of an imported document may have")
-    ratio = info.file_size / max(info.compress_size, 1)
-    if info.file_size > IMPORT_PART_RATIO_FROM_BYTES and ratio > IMPORT_PART_MAX_RATIO:
-        raise ExtractError(f"{path}: {name} would inflate {ratio:.0f} times, from {info.compress_size / 1024:.0f} kB "
-                           f"to {info.file_size / MB:.0f} MB (a document packs at most about "
-                           f"{IMPORT_PART_MAX_RATIO} times): not read")
+    """One part of a package, refused before it is unpacked if it would be too big or inflate like a zip bomb."""
+    refusal = zip_part_refusal(package.getinfo(name))
+    if refusal:
+        raise ExtractError(f"{path}: {refusal}")
     return package.read(name)
 
 
@@ -270,7 +264,7 @@ def _pdf(path: Path, on_page: ocr.PageProgress | None) -> Extracted:
         reader = PdfReader(path)
         if reader.is_encrypted:
             raise ExtractError(f"{path}: the PDF is encrypted: give an unprotected copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = _text_layer(path, reader)
         scanned = {number: (float(page.mediabox.width), float(page.mediabox.height), page.rotation)
                    for number, (page, text) in enumerate(zip(reader.pages, pages), 1) if not text.strip()}
     except LimitReachedError as exc:
@@ -289,6 +283,25 @@ def _pdf(path: Path, on_page: ocr.PageProgress | None) -> Extracted:
             else:
                 pages[number - 1] = text
     return Extracted("\n".join(pages), "pdf", pages=len(pages), ocr_pages=len(scanned), failed=failed)
+
+
+def _text_layer(path: Path, reader) -> list[str]:
+    """The text layer of each page, in the order the page draws it (what the part recognition reads):
+    poppler's pdftotext -raw, a process of its own with a timeout (5-10x faster than pypdf's
+    extraction, and the same parts recognised on every example), else pypdf's extraction."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        return [page.extract_text() or "" for page in reader.pages]
+    for page in reader.pages:  # unpacked by pypdf first, within its limits: a stream bomb stops here
+        if (contents := page.get_contents()) is not None:
+            contents.get_data()
+    try:
+        printed = ocr.run_tool([pdftotext, "-raw", "-enc", "UTF-8", "-eol", "unix", str(path), "-"],
+                               PDF_TEXT_TIMEOUT_S).stdout
+    except DocgenError as exc:
+        raise ExtractError(f"{path}: the text layer could not be read ({exc})") from None
+    pages = printed.decode("utf-8", "replace").split("\f")[:len(reader.pages)]
+    return pages + [""] * (len(reader.pages) - len(pages))
 
 
 def _scan(path: Path, suffix: str, on_page: ocr.PageProgress | None) -> Extracted:

@@ -77,9 +77,10 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, Any]:
 
 
 def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None = None, actor: str | None = None,
-                 progress: Callable[..., None] | None = None) -> ImportReport:
+                 progress: Callable[..., None] | None = None, include_secret: bool = True) -> ImportReport:
     """Import `paths`; `progress(done, total)` follows the files, and `progress(done, total, label)`
-    the pages of a scan being read by OCR."""
+    the pages of a scan being read by OCR. Without `include_secret` (a web user who may not see secret
+    documents) a file marked MẬT, TỐI MẬT or TUYỆT MẬT is skipped: it would vanish from its importer's view."""
     from archive import ArchiveError
     from archive.importing import store_imported
 
@@ -104,6 +105,11 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
         missing = [name for name in found.missing if not overrides.get(name)]
         if metadata.get("kind") in KINDS and not overrides.get("type_name") and not found.type_name:
             metadata["type_name"] = KINDS[metadata["kind"]].type_name or KINDS[metadata["kind"]].label
+        if not include_secret and metadata.get("secrecy"):
+            report.skipped.append({"file": str(path), "reason": f"{path}: marked {metadata['secrecy']}: only a user who "
+                                   "may see secret documents imports it; nothing was stored"})
+            _tick(progress, done, len(paths))
+            continue
         try:
             record = store_imported(archive, path, metadata, text=extracted.text, format=extracted.format,
                                     legacy_encoding=extracted.legacy, missing=missing, actor=actor)
@@ -118,6 +124,15 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
         report.imported.append(item)
         _tick(progress, done, len(paths))
     return report
+
+
+def index_imported(archive, report: ImportReport, *, progress: Callable[..., None] | None = None) -> None:
+    """Bring the search index up to date after an import that stored something, so the documents are
+    found at once; when it cannot, the report warns why (the next search tries again)."""
+    from .follow import catch_up_or_notice
+
+    if report.imported:
+        report.warnings += catch_up_or_notice(archive, progress=progress).notices
 
 
 # Characters a file name may not have: controls (a newline forges a line of output, ESC drives the

@@ -61,7 +61,7 @@ def tools() -> tuple[str, str]:
                                if path is None)
         raise OcrUnavailable(f"{missing} is not installed: scanned documents are read with Tesseract's "
                              "Vietnamese model (apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils)")
-    listed = _run([tesseract, "--list-langs"], 30).stdout.decode("utf-8", "replace").split()
+    listed = run_tool([tesseract, "--list-langs"], 30).stdout.decode("utf-8", "replace").split()
     if LANGUAGE not in listed:
         raise OcrUnavailable("Tesseract has no Vietnamese model: apt-get install tesseract-ocr-vie")
     return tesseract, pdftoppm
@@ -113,7 +113,7 @@ def _read_page(tesseract: str, pdftoppm: str, pdfimages: str, path: Path, number
                 raise DocgenError(f"a page of {width / 72:.0f} x {height / 72:.0f} inches is too large to "
                                   f"read (at most {MAX_PAGE_PIXELS // 1_000_000} million pixels at {DPI} dpi)")
             image = folder / "page"
-            _run([pdftoppm, "-r", str(DPI), "-gray", "-png", "-singlefile", "-f", str(number), "-l",
+            run_tool([pdftoppm, "-r", str(DPI), "-gray", "-png", "-singlefile", "-f", str(number), "-l",
                   str(number), str(path), str(image)], PAGE_TIMEOUT_S)
             image = image.with_suffix(".png")
         return "\n".join(_tesseract(tesseract, image))
@@ -127,7 +127,7 @@ def _picture(pdfimages: str, path: Path, number: int, folder: Path) -> Path | No
     """The picture a scanned page consists of, as a PNG in `folder`; None when the page holds
     no picture or several (then it is rasterised)."""
     try:
-        listed = _run([pdfimages, "-f", str(number), "-l", str(number), "-list", str(path)], 60).stdout
+        listed = run_tool([pdfimages, "-f", str(number), "-l", str(number), "-list", str(path)], 60).stdout
     except DocgenError:
         return None
     pictures = [row.split() for row in listed.decode("utf-8", "replace").splitlines()[2:]]
@@ -138,14 +138,14 @@ def _picture(pdfimages: str, path: Path, number: int, folder: Path) -> Path | No
     if width * height > MAX_PAGE_PIXELS:
         raise DocgenError(f"a scan of {width} x {height} pixels is too large to read "
                           f"(at most {MAX_PAGE_PIXELS // 1_000_000} million pixels)")
-    _run([pdfimages, "-png", "-f", str(number), "-l", str(number), str(path), str(folder / "scan")], PAGE_TIMEOUT_S)
+    run_tool([pdfimages, "-png", "-f", str(number), "-l", str(number), str(path), str(folder / "scan")], PAGE_TIMEOUT_S)
     found = sorted(folder.glob("scan-*.png"))
     return found[0] if len(found) == 1 else None
 
 
 def _tesseract(tesseract: str, image: Path) -> list[str]:
     """The text of each page of `image` (a multi-page TIFF has several), in reading order."""
-    result = _run([tesseract, str(image), "stdout", "-l", LANGUAGE, "tsv"], PAGE_TIMEOUT_S)
+    result = run_tool([tesseract, str(image), "stdout", "-l", LANGUAGE, "tsv"], PAGE_TIMEOUT_S)
     return [nfc(page) for page in reading_order(result.stdout.decode("utf-8", "replace"))]
 
 
@@ -219,7 +219,7 @@ def _page_text(lines: list[list[_Segment]]) -> str:
     return "\n".join(out)
 
 
-def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+def run_tool(command: list[str], timeout: float) -> subprocess.CompletedProcess:
     """Run a tool in its own process group; on timeout the whole group is killed."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,

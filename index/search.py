@@ -94,9 +94,11 @@ class SearchResults:
     by_kind: dict[str, int]
     by_year: dict[int, int]
     notices: list[str] = field(default_factory=list)
+    by_status: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "by_kind": self.by_kind, "by_year": self.by_year, "notices": self.notices,
+        return {"total": self.total, "by_kind": self.by_kind, "by_year": self.by_year, "by_status": self.by_status,
+                "notices": self.notices,
                 "hits": [h.as_dict() for h in self.hits]}
 
 
@@ -105,16 +107,21 @@ class SearchResults:
 CANDIDATES = 100
 # Counts by kind and year: Tantivy has no facet collector; a terms aggregation counts every match.
 _COUNTS = {"kind": {"terms": {"field": "kind", "size": 1000}}, "year": {"terms": {"field": "year", "size": 10000}}}
+# The status field is not a fast field (no aggregation): each status is counted by its own query.
+STATUSES = ("issued", "revoked", "replaced", "imported")
 
 
 def search(searcher: Searcher, schema: Schema, text: str, *, filters: Filters | None = None,
-           sort: str = "relevance", limit: int = 20, include_secret: bool = False,
+           sort: str = "relevance", limit: int = 20, offset: int = 0, include_secret: bool = False,
            snippets: bool = True) -> SearchResults:
-    """Documents matching `text`, best first (or newest first with sort="date")."""
+    """Documents matching `text`, best first (or newest first with sort="date"): `limit` of them from
+    the `offset`-th on (the counts are over all of them)."""
     if sort not in SORTS:
         raise DocgenError(f"--sort must be one of {', '.join(SORTS)} (got {sort!r})")
     if limit < 1:
         raise DocgenError(f"--limit must be at least 1 (got {limit})")
+    if offset < 0:
+        raise DocgenError(f"--offset must be 0 or more (got {offset})")
     read_query = read(text)
     notices = list(read_query.notices)
     if read_query.empty and text.strip():
@@ -123,9 +130,9 @@ def search(searcher: Searcher, schema: Schema, text: str, *, filters: Filters | 
     by_date = sort == "date" or read_query.empty
     plan = build(read_query, searcher, schema)
     if by_date:
-        options: dict[str, Any] = {"limit": limit, "order_by_field": "newest", "order": Order.Desc}
+        options: dict[str, Any] = {"limit": limit, "offset": offset, "order_by_field": "newest", "order": Order.Desc}
     else:
-        options = {"limit": max(CANDIDATES, limit)}
+        options = {"limit": max(CANDIDATES, offset + limit)}
     query = _restricted(plan.required, restrict, include_secret, schema)
     results = searcher.search(query, **options)
     if not results.count and plan.loose is not None:
@@ -142,12 +149,13 @@ def search(searcher: Searcher, schema: Schema, text: str, *, filters: Filters | 
         # Equal scores (the same text archived twice) in the order of the keys, whatever the segments.
         scored = sorted(((score * factors.get(ref, 1.0), ref < 0, abs(ref), address)
                          for (score, address), ref in zip(results.hits, refs)), key=lambda s: (-s[0], s[1], s[2]))
-        ranked = [(address, score) for score, _, _, address in scored[:limit]]
+        ranked = [(address, score) for score, _, _, address in scored[offset:offset + limit]]
     terms = read_query.folded_terms() if snippets else None
     hits = [_hit(json.loads(searcher.doc(address)["shown"][0]), rank, score, terms)
-            for rank, (address, score) in enumerate(ranked, 1)]
+            for rank, (address, score) in enumerate(ranked, offset + 1)]
     by_kind, by_year = _counts(searcher, query) if results.count else ({}, {})
-    return SearchResults(read_query, hits, results.count, by_kind, by_year, notices)
+    by_status = _status_counts(searcher, schema, query) if results.count else {}
+    return SearchResults(read_query, hits, results.count, by_kind, by_year, notices, by_status)
 
 
 def _restricted(query: Query, restrict: Query | None, include_secret: bool, schema: Schema) -> Query:
@@ -165,6 +173,17 @@ def _counts(searcher: Searcher, query: Query) -> tuple[dict[str, int], dict[int,
     kinds = {b["key"]: b["doc_count"] for b in counted["kind"]["buckets"]}
     years = {int(b["key"]): b["doc_count"] for b in counted["year"]["buckets"]}
     return dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))), dict(sorted(years.items(), reverse=True))
+
+
+def _status_counts(searcher: Searcher, schema: Schema, query: Query) -> dict[str, int]:
+    counts = {}
+    for status in STATUSES:
+        found = searcher.search(Query.boolean_query([(Occur.Must, query),
+                                                     (Occur.Must, Query.term_query(schema, "status", status))]),
+                                limit=1).count
+        if found:
+            counts[status] = found
+    return counts
 
 
 def _hit(shown: dict, rank: int, score: float, terms: set[str] | None) -> Hit:

@@ -64,8 +64,8 @@ class SearchIndex:
         return self.searcher().num_docs
 
     def search(self, text: str, *, filters: Filters | None = None, sort: str = "relevance", limit: int = 20,
-               include_secret: bool = False, snippets: bool = True) -> SearchResults:
-        return search(self.searcher(), self.ix.schema, text, filters=filters, sort=sort, limit=limit,
+               offset: int = 0, include_secret: bool = False, snippets: bool = True) -> SearchResults:
+        return search(self.searcher(), self.ix.schema, text, filters=filters, sort=sort, limit=limit, offset=offset,
                       include_secret=include_secret, snippets=snippets)
 
     def searcher(self) -> tantivy.Searcher:

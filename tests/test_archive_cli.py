@@ -166,6 +166,17 @@ def test_register_export_writes_a_formatted_workbook(home, tmp_path):
     assert book["mat"]["A2"].value == "01/KH-SGD&ĐT" and "MẬT" in book["mat"]["H2"].value
     assert book["HĐTĐKT"]["A2"].value == "01/BB-HĐTĐKT"
 
+    council = tmp_path / "hoi-dong.xlsx"
+    one = run(home, "register", "export", "--year", "2025", "--register", "HĐTĐKT", "-o", council, "--json")
+    assert one.exit_code == 0 and json.loads(one.stdout)["registers"] == {"HĐTĐKT": 1}
+    assert openpyxl.load_workbook(council).sheetnames == ["HĐTĐKT"]
+    for name in ("so-khac", "mat"):  # the secret register is unknown without --include-secret
+        unknown = run(home, "register", "export", "--year", "2025", "--register", name, "-o", tmp_path / "x.xlsx")
+        assert unknown.exit_code == 2 and f"register '{name}': not a register of this archive" in unknown.output
+        assert "chung" in unknown.output and "HĐTĐKT" in unknown.output and ", mat" not in unknown.output
+    empty = run(home, "register", "export", "--year", "2024", "--register", "HĐTĐKT", "-o", tmp_path / "x.xlsx")
+    assert empty.exit_code == 1 and "no documents in 2024 in register 'HĐTĐKT'" in empty.output
+
     printed = tmp_path / "so.docx"
     assert run(home, "register", "export", "--year", "2025", "-o", printed, "--docx").exit_code == 0
     section = docx.Document(printed).sections[0]

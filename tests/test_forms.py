@@ -252,3 +252,12 @@ def test_chapters_and_article_titles_stay_with_what_follows(rendered_examples):
         assert paragraph.style.paragraph_format.keep_with_next, text
         assert paragraph.style.font.bold, text
     assert _body(document, "Chương II").style.paragraph_format.alignment == 1  # centred
+
+
+def test_an_invitation_issued_after_its_meeting_is_refused_naming_the_field(tmp_path):
+    with Archive.init(tmp_path / "home", AGENCY) as archive:
+        with pytest.raises(DataError, match=r"start.*15/10/2025 is before the date of the invitation 16/10/2025"):
+            issue_document(archive, "giay_moi", EXAMPLES / "giay_moi.yaml", date=dt.date(2025, 10, 16), pdf=False)
+        assert archive.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        issued = issue_document(archive, "giay_moi", EXAMPLES / "giay_moi.yaml", date=dt.date(2025, 10, 14), pdf=False)
+    assert issued.record.number_symbol.startswith("01/")

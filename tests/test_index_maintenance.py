@@ -246,26 +246,28 @@ with Archive.open(home) as archive:
 """.format(root=str(ROOT))
 
 
-def test_searches_running_while_clerks_issue_lose_no_index_entry(archive, tmp_path):
-    start = tmp_path / "start"
-    data = json.dumps(letter("hướng dẫn tổ chức hội thi", "Hướng dẫn tổ chức hội thi giáo viên dạy giỏi."),
-                      default=str)
-    roles = ["issue"] * 3 + ["search"] * 2
-    clerks = [subprocess.Popen([sys.executable, "-c", CLERK, str(archive.home), role, "8", str(start), data],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for role in roles]
-    for clerk in clerks:
-        assert clerk.stdout.readline().strip() == "ready", clerk.stderr.read()
-    start.touch()
-    issued = []
-    for clerk in clerks:
-        out, err = clerk.communicate(timeout=180)
-        assert clerk.returncode == 0, err
-        issued += out.split()
-    assert len(issued) == 24
-    hits = search_archive(archive, "hội thi giáo viên dạy giỏi", limit=100).hits
-    assert sorted(h.key for h in hits) == sorted(issued)
-    report = check(archive)
-    assert report.ok and report.pending == 0, report
+@pytest.mark.parametrize("database", ["sqlite", "postgres"], indirect=True)
+def test_searches_running_while_clerks_issue_lose_no_index_entry(tmp_path, database):
+    with Archive.init(tmp_path / "home", AGENCY, database=database) as archive:
+        start = tmp_path / "start"
+        data = json.dumps(letter("hướng dẫn tổ chức hội thi", "Hướng dẫn tổ chức hội thi giáo viên dạy giỏi."),
+                          default=str)
+        roles = ["issue"] * 3 + ["search"] * 2
+        clerks = [subprocess.Popen([sys.executable, "-c", CLERK, str(archive.home), role, "8", str(start), data],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for role in roles]
+        for clerk in clerks:
+            assert clerk.stdout.readline().strip() == "ready", clerk.stderr.read()
+        start.touch()
+        issued = []
+        for clerk in clerks:
+            out, err = clerk.communicate(timeout=180)
+            assert clerk.returncode == 0, err
+            issued += out.split()
+        assert len(issued) == 24
+        hits = search_archive(archive, "hội thi giáo viên dạy giỏi", limit=100).hits
+        assert sorted(h.key for h in hits) == sorted(issued)
+        report = check(archive)
+        assert report.ok and report.pending == 0, report
 
 
 def test_a_restored_home_searches_at_once_and_never_trusts_an_index_carried_over(archive, tmp_path):

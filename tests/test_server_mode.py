@@ -207,3 +207,87 @@ def test_nodes_starting_at_once_recover_the_staged_files_once(tmp_path, postgres
     assert stored.is_file() and os.listdir(archive.store.staging) == []
     with Archive.open(home) as reopened:
         assert verify(reopened).ok and issue(reopened, 6).record.number == 2
+
+
+def test_an_init_whose_commit_fails_leaves_neither_home_nor_tables(tmp_path, postgres_url):
+    from archive.database import PostgresDatabase
+
+    real_commit = PostgresDatabase._commit
+
+    def cut_then_commit(self, txid):
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (self.connection.info.backend_pid,))
+        real_commit(self, txid)
+
+    PostgresDatabase._commit = cut_then_commit
+    try:
+        with pytest.raises(ArchiveError, match="connection to the database server was lost"):
+            Archive.init(tmp_path / "home", AGENCY, database=postgres_url)
+    finally:
+        PostgresDatabase._commit = real_commit
+    assert sorted(os.listdir(tmp_path)) == []
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 0
+    Archive.init(tmp_path / "home", AGENCY, database=postgres_url).close()  # tried again: made
+
+
+def test_pdfs_and_lawful_copies_number_and_verify_in_postgresql(tmp_path, postgres_url, soffice):
+    home = tmp_path / "home"
+    assert run(home, "init", "--agency", AGENCY, "--database", postgres_url).exit_code == 0
+    decision = AGENCY.parent / "quyet_dinh_khen_thuong.yaml"
+    issued = run(home, "issue", "quyet_dinh_khen_thuong", decision, "--date", "2025-01-05", "--json")
+    assert issued.exit_code == 0, issued.output
+    assert sorted(f["role"] for f in json.loads(issued.stdout)["files"]) == ["docx", "pdf"]
+    for form, number_symbol in (("sao-y", "01/SY-SGD&ĐT"), ("trich-sao", "02/TS-SGD&ĐT")):
+        made = run(home, "copy", "1", "--form", form, *(["--pages", "1"] if form == "trich-sao" else []),
+                   "--date", "2025-02-03", "-o", tmp_path / f"{form}.pdf", "--json")
+        assert made.exit_code == 0, made.output
+        assert json.loads(made.stdout)["number_symbol"] == number_symbol
+    refused = run(home, "revoke", "1", "--by", "2")
+    assert refused.exit_code == 2 and "is a copy" in refused.output
+    checked = run(home, "verify", "--json")
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["files"] == 6
+
+
+@pytest.mark.parametrize("it_committed", [True, False])
+def test_an_issue_whose_commit_is_unknown_keeps_its_file_staged_for_the_next_open(tmp_path, postgres_url,
+                                                                                 it_committed):
+    """The COMMIT's answer is lost and the server cannot be asked (a fault injected here: the exact
+    moment cannot be produced on demand): the issue says so, its file stays staged, and the next
+    open publishes it if the row committed, deletes it if not."""
+    from archive.database import PostgresDatabase
+
+    home = tmp_path / "home"
+    with Archive.init(home, AGENCY, database=postgres_url) as archive:
+        issue(archive, 5)
+        real_commit = PostgresDatabase._commit
+
+        def answer_lost(self, txid):
+            if it_committed:
+                real_commit(self, txid)
+            else:
+                self.connection.execute("ROLLBACK")
+            raise ConnectionLost("the connection was lost while committing", committed=None)
+
+        PostgresDatabase._commit = answer_lost
+        try:
+            with pytest.raises(ArchiveError, match="run `docgen verify`.*to see whether it was issued"):
+                issue(archive, 6)
+        finally:
+            PostgresDatabase._commit = real_commit
+        assert len(os.listdir(archive.store.staging)) == 1
+    with Archive.open(home) as reopened:
+        assert os.listdir(reopened.store.staging) == []
+        assert verify(reopened).ok
+        assert issue(reopened, 7).record.number == (3 if it_committed else 2)
+
+
+def test_a_home_naming_an_empty_database_is_refused_not_started_again_at_01(tmp_path, postgres_url, postgres_cluster):
+    home = tmp_path / "home"
+    Archive.init(home, AGENCY, database=postgres_url).close()
+    config, empty = home / "config.yaml", postgres_cluster.create_database()
+    config.write_text(config.read_text().replace(postgres_url, empty))
+    result = run(home, "list")
+    assert result.exit_code == 2 and "the database holds no archive" in result.output
+    with psycopg.connect(empty) as db:
+        assert db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 0

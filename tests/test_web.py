@@ -52,7 +52,7 @@ def test_search_gives_the_cli_hits_and_counts_without_the_secret_document(site):
     answer = client.get("/api/search", params={"q": "ke hoach"}, headers=bearer(tokens, "donvi")).json()
     cli_hits = json.loads(CliRunner().invoke(cli, ["--home", str(home), "search", "ke hoach", "--json"]).stdout)
     assert answer["hits"] == cli_hits and answer["total"] == 2
-    assert answer["counts"] == {"kind": {"ke_hoach": 2}, "year": {"2025": 2}}
+    assert answer["counts"] == {"kind": {"ke_hoach": 2}, "year": {"2025": 2}, "status": {"issued": 2}}
     assert not any("mật" in hit["subject"] for hit in answer["hits"])
     secret = client.get("/api/search", params={"q": "ke hoach"}, headers=bearer(tokens, "vanthumat")).json()
     assert secret["total"] == 3 and secret["counts"]["kind"] == {"ke_hoach": 3}
@@ -177,7 +177,7 @@ def test_issue_page_previews_with_findings_then_issues(site):
     import yaml
 
     login(client, "vanthu")
-    page = client.get("/issue")
+    page = client.get("/issue", params={"kind": "ke_hoach"})
     csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
     text = yaml.safe_dump({**DATA, "subject": "Kế hoạch bồi dưỡng hè", "date": "2025-04-01"}, allow_unicode=True)
     preview = client.post("/issue", data={"kind": "ke_hoach", "text": text, "action": "preview", "csrf": csrf})

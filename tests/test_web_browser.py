@@ -190,23 +190,72 @@ def test_a_reader_sees_neither_the_issue_page_nor_a_secret_document(server, brow
     assert "mật" not in browser.page_source.lower().replace("mật khẩu", "")
 
 
-def test_a_clerk_previews_and_issues(server, browser):
-    import yaml
+def test_a_clerk_fills_the_generated_form_with_rows_previews_and_issues(server, browser):
     from selenium.webdriver.common.by import By
-
-    from .web_home import DATA
+    from selenium.webdriver.support.ui import Select
 
     log_in(browser, server, "vanthu")
     click_and_wait(browser, By.LINK_TEXT, "Ban hành")
-    text = yaml.safe_dump({**DATA, "subject": "Kế hoạch bồi dưỡng giáo viên hè", "date": "2025-04-01"},
-                          allow_unicode=True)
-    browser.find_element(By.ID, "text").send_keys(text)
+    Select(browser.find_element(By.ID, "kind")).select_by_value("ke_hoach")
+    click_and_wait(browser, By.ID, "example")
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in browser.find_element(By.ID, "markup-rules").text
+    shot(browser, "issue-example-with-markup-rules")
+    Select(browser.find_element(By.ID, "kind")).select_by_value("quyet_dinh_khen_thuong")
+    click_and_wait(browser, By.ID, "choose")
+    form = {"subject": "Về việc tặng Giấy khen cho giáo viên dạy giỏi cấp tỉnh",
+            "proposal": "Chánh Văn phòng Sở", "award": "Giấy khen của Giám đốc Sở Giáo dục và Đào tạo",
+            "achievement": "đã đạt giải Nhất Hội thi giáo viên dạy giỏi cấp tỉnh", "bases": "Căn cứ Luật Thi đua, "
+            "khen thưởng ngày 15 tháng 6 năm 2022", "executors": "Chánh Văn phòng Sở và các cá nhân có tên tại Điều 1",
+            "recipients": "Như Điều 3", "date": "2025-04-02"}
+    for name, value in form.items():
+        browser.find_element(By.NAME, name).send_keys(value)
+    Select(browser.find_element(By.NAME, "signer")).select_by_value("giam_doc")
+    Select(browser.find_element(By.NAME, "drafting_unit")).select_by_value("VP")
+    click_and_wait(browser, By.ID, "add-rows-nominees")  # one row, and three more
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#rows-nominees tbody tr")) == 4
+    for n, (name, unit) in enumerate([("Lục Thị Mai", "Trường THPT Hòa An"), ("Bế Văn Tùng", "Trường THCS Hợp Giang")], 1):
+        Select(browser.find_element(By.NAME, f"nominees[{n}].type")).select_by_value("individual")
+        browser.find_element(By.NAME, f"nominees[{n}].name").send_keys(name)
+        browser.find_element(By.NAME, f"nominees[{n}].unit").send_keys(unit)
+    browser.find_element(By.NAME, "subject").clear()  # forgotten: the message is beside the field
     click_and_wait(browser, By.ID, "preview")
-    assert "Kế hoạch bồi dưỡng giáo viên hè" in browser.find_element(By.ID, "preview-result").text
+    message = browser.find_element(By.CSS_SELECTOR, '.field-error[data-field="subject"]').text
+    assert message == "field 'subject' (Trích yếu nội dung): required, missing"
+    assert browser.find_element(By.NAME, "nominees[2].name").get_attribute("value") == "Bế Văn Tùng"
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "rows-nominees"))
+    shot(browser, "issue-rows")
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.NAME, "subject"))
+    shot(browser, "issue-field-error")
+    browser.find_element(By.NAME, "subject").send_keys(form["subject"])
+    click_and_wait(browser, By.ID, "preview")
+    result = browser.find_element(By.ID, "preview-result").text
+    assert form["subject"] in result and "03/QĐ-SGD&ĐT" in result, result
+    assert browser.find_elements(By.ID, "conforms") or browser.find_elements(By.ID, "findings")
+    assert browser.find_element(By.ID, "draft-pdf").get_attribute("href").endswith(".pdf")
     shot(browser, "issue-preview")
     click_and_wait(browser, By.ID, "issue")
-    assert browser.find_element(By.ID, "number-symbol").text == "03/KH-SGD&ĐT"
+    assert browser.find_element(By.ID, "number-symbol").text == "03/QĐ-SGD&ĐT"
+    assert form["subject"] in browser.find_element(By.CSS_SELECTOR, ".subject").text
     shot(browser, "issued")
+
+
+def test_the_search_page_on_a_phone(server, browser):
+    from selenium.webdriver.common.by import By
+
+    log_in(browser, server, "donvi")
+    browser.set_window_size(390, 844)
+    try:
+        search(browser, "ke hoach")
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= browser.execute_script("return window.innerWidth")  # nothing wider than the phone
+        assert "Kế hoạch (2)" in browser.find_element(By.NAME, "kind").text
+        assert browser.find_element(By.ID, "facet-kind").text == "Loại: Kế hoạch (2)"
+        assert browser.find_element(By.ID, "facet-status").text == "Tình trạng: Đang có hiệu lực (2)"
+        box = browser.find_element(By.ID, "q").rect
+        assert box["width"] > 250  # the search box takes the phone's width
+        shot(browser, "search-phone")
+    finally:
+        browser.set_window_size(1100, 900)
 
 
 def test_an_admin_adds_a_user_on_the_users_page(server, browser):
@@ -220,3 +269,72 @@ def test_an_admin_adds_a_user_on_the_users_page(server, browser):
     assert browser.find_element(By.ID, "message").text == "Đã thêm người dùng truonghoc"
     assert "truonghoc" in browser.find_element(By.CSS_SELECTOR, "table.users").text
     shot(browser, "users")
+
+
+def downloaded(browser, suffix: str) -> Path:
+    for _ in range(300):
+        done = [p for p in browser.downloads.iterdir() if p.suffix == suffix]
+        if done:
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} file was downloaded: {list(browser.downloads.iterdir())}")
+
+
+def test_a_drafter_builds_a_dossier_and_downloads_its_zip(server, browser, tmp_path):
+    import zipfile
+
+    from selenium.webdriver.common.by import By
+
+    from .test_web_pages import write_dossier_files
+
+    campaign, sheet, rows = write_dossier_files(tmp_path)
+    log_in(browser, server, "soanthao")
+    assert not browser.find_elements(By.LINK_TEXT, "Sổ văn bản")  # a clerk's page
+    click_and_wait(browser, By.LINK_TEXT, "Hồ sơ khen thưởng")
+    browser.find_element(By.ID, "campaign").send_keys(str(campaign))
+    browser.find_element(By.ID, "nominees").send_keys(str(sheet))
+    click_and_wait(browser, By.ID, "build")
+    assert browser.find_element(By.ID, "accepted-count").text == "03 cá nhân"
+    assert rows[3][1] in browser.find_element(By.ID, "rejected").text
+    shot(browser, "dossier")
+    browser.find_element(By.ID, "download").click()
+    with zipfile.ZipFile(downloaded(browser, ".zip")) as package:
+        assert "manifest.json" in package.namelist() and "pdf/02-to-trinh.pdf" in package.namelist()
+
+
+def test_a_clerk_sees_the_register_checks_a_draft_and_imports_a_letter(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from .test_web_pages import TEXT
+
+    log_in(browser, server, "vanthu")
+    click_and_wait(browser, By.LINK_TEXT, "Sổ văn bản")
+    assert "Kế hoạch kiểm tra nội bộ trường học" in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, "register")
+    click_and_wait(browser, By.LINK_TEXT, "Kiểm tra thể thức")
+    browser.find_element(By.ID, "file").send_keys(str(draft_with_narrow_margin(tmp_path)))
+    click_and_wait(browser, By.ID, "check")
+    assert "điểm chưa đúng thể thức" in browser.find_element(By.ID, "count").text
+    shot(browser, "check")
+    click_and_wait(browser, By.LINK_TEXT, "Nhập văn bản")
+    letter = tmp_path / "cong-van-1143.txt"
+    letter.write_text(TEXT.replace("1140", "1143"), encoding="utf-8")
+    browser.find_element(By.ID, "files").send_keys(str(letter))
+    click_and_wait(browser, By.ID, "import")
+    assert "1143/UBND-VX" in browser.find_element(By.ID, "imported").text
+    shot(browser, "import")
+    browser.get(f"{server}/documents/3")
+    preview = browser.find_element(By.ID, "preview")
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", preview) > 100
+    shot(browser, "document-preview")
+
+
+def draft_with_narrow_margin(folder: Path) -> Path:
+    import docx
+
+    import docgen
+
+    document = docx.Document(docgen.render("ke_hoach", ROOT / "examples" / "ke_hoach.yaml").save(folder / "a.docx"))
+    document.sections[0].left_margin = 100_000
+    document.save(folder / "le-hep.docx")
+    return folder / "le-hep.docx"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
-import time
 from collections.abc import Iterator
 
 from fastapi import Depends, HTTPException, Request
@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from archive import Archive
 from archive.errors import ArchiveError
-from archive.users import ROLE_LABELS, User, get_user, user_for_token
+from archive.users import ROLE_LABELS, User, get_user, record_use, user_for_token
 
 SESSION_COOKIE = "docgen_session"
 SESSION_SECONDS = 12 * 3600  # a working day
@@ -70,6 +70,21 @@ def optional_user(request: Request, archive: Archive = Depends(open_archive)) ->
     return user
 
 
+def session_user(request: Request) -> User | None:
+    """Who is signed in (the session cookie) for a page that has no dependencies, an error page; None on
+    any failure (an error page must never fail in turn)."""
+    session = read_session(request)
+    if session is None:
+        return None
+    try:
+        with Archive.open(request.app.state.home) as archive:
+            user = get_user(archive.db, session["user"])
+    except Exception:
+        return None
+    request.state.csrf = session["csrf"]
+    return user
+
+
 def current_user(user: User | None = Depends(optional_user)) -> User:
     if user is None:
         raise HTTPException(401, "Cần đăng nhập (Authorization: Bearer TOKEN hoặc phiên đăng nhập)",
@@ -102,29 +117,26 @@ def check_csrf(request: Request, sent: str | None) -> None:
         raise HTTPException(403, "Phiên biểu mẫu không hợp lệ (CSRF): tải lại trang và thử lại")
 
 
-def throttle(request: Request, name: str) -> None:
-    """Refuse a login (429) after LOGIN_FAILURES failures in LOGIN_WINDOW_S for the name or the address."""
-    failures = request.app.state.login_failures
-    cutoff = time.monotonic() - LOGIN_WINDOW_S
-    for key in (f"name:{name}", f"addr:{client(request)}"):
-        recent = [t for t in failures.get(key, []) if t > cutoff]
-        failures[key] = recent
-        if len(recent) >= LOGIN_FAILURES:
-            raise HTTPException(429, "Đăng nhập sai quá nhiều lần: thử lại sau 5 phút")
+def throttle(request: Request, archive: Archive, name: str) -> None:
+    """Refuse a login (429) after LOGIN_FAILURES failures in LOGIN_WINDOW_S for the name or the address.
+
+    The failures are read from the audit trail, so every worker of `docgen serve --workers N` (and a
+    restart) counts the same ones; only the trail's latest FAILURE_ROWS rows are looked at."""
+    since = (dt.datetime.now() - dt.timedelta(seconds=LOGIN_WINDOW_S)).astimezone().isoformat(timespec="seconds")
+    failures = archive.db.execute(
+        "SELECT COUNT(*) FROM audit WHERE id > (SELECT COALESCE(MAX(id), 0) FROM audit) - ? "
+        "AND action = 'web login failed' AND at >= ? AND (actor = ? OR json_extract(detail, '$.address') = ?)",
+        (FAILURE_ROWS, since, name, client(request))).fetchone()[0]
+    if failures >= LOGIN_FAILURES:
+        raise HTTPException(429, "Đăng nhập sai quá nhiều lần: thử lại sau 5 phút")
 
 
-# Names and addresses remembered at most; past it, those without a recent failure are forgotten.
-REMEMBERED = 10_000
+# Audit rows searched for recent login failures: minutes of a busy service's searches and views.
+FAILURE_ROWS = 50_000
 
 
-def failed_login(request: Request, name: str) -> None:
-    failures = request.app.state.login_failures
-    if len(failures) > REMEMBERED:
-        cutoff = time.monotonic() - LOGIN_WINDOW_S
-        for key in [k for k, times in failures.items() if not times or times[-1] < cutoff]:
-            del failures[key]
-    for key in (f"name:{name}", f"addr:{client(request)}"):
-        failures.setdefault(key, []).append(time.monotonic())
+def failed_login(request: Request, archive: Archive, name: str) -> None:
+    record_use(archive, name, "web login failed", address=client(request))
 
 
 def client(request: Request) -> str:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from archive import Archive
 from archive.errors import ArchiveError, IntegrityProblem
 from archive.records import MissingCopy, read_copy
 from archive.users import User, record_use
-from docgen.limits import DATA_FILE_BYTES
 
 from .auth import check_csrf, current_user, ensure_may, open_archive, require
 from .pages import render_page
@@ -67,6 +64,8 @@ def api_show(ref: str, user: User = Depends(require("view")), archive: Archive =
     base, _, role = ref.rpartition("/")
     if base and role in MEDIA:
         return stored_copy(archive, base, role, user)
+    if base and role == "preview":
+        return preview(archive, base, user)
     record, events = viewed(archive, ref, user)
     return {**record.as_dict(), "history": events}
 
@@ -87,6 +86,17 @@ def stored_copy(archive: Archive, ref: str, role: str, user: User) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.{role}"'})
 
 
+def preview(archive: Archive, ref: str, user: User) -> Response:
+    """The first page of the document's PDF as a small PNG (404 without a PDF)."""
+    from archive.previews import first_page_png
+
+    record = load_visible(archive, ref, user)
+    image = first_page_png(archive, record)
+    if image is None:
+        raise HTTPException(404, f"{record.number_symbol} has no PDF to show")
+    return Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
 class IssueRequest(BaseModel):
     kind: str = Field(max_length=64)
     data: dict[str, Any]
@@ -100,10 +110,20 @@ def api_issue(body: IssueRequest, request: Request, user: User = Depends(require
     """Issue a document (the home's agency; an `agency` key in data is ignored): `docgen issue --json`."""
     from archive import issue_document
 
+    from docgen import load_document
+
     check_csrf(request, request.headers.get("x-csrf-token"))
     data = {k: v for k, v in body.data.items() if k != "agency"}
+    refuse_secret(user, load_document(body.kind, data, agency=archive.agency))
     issued = issue_document(archive, body.kind, data, date=body.date, pdf=body.pdf, actor=user.name)
     return issued.as_dict()
+
+
+def refuse_secret(user: User, doc) -> None:
+    """A clerk without the secret right cannot issue a secret document (403: they wrote the mark themselves)."""
+    if doc.data.secrecy and not user.secret:
+        raise HTTPException(403, f"Văn bản có độ mật ({doc.data.secrecy}): chỉ người được giao quyền xem văn bản mật "
+                                 "mới được ban hành")
 
 
 class Supersede(BaseModel):
@@ -125,20 +145,6 @@ def api_supersede(ref: str, body: Supersede, request: Request, user: User = Depe
     return getattr(lib, verb)(archive, old, by=new, actor=user.name).as_dict()
 
 
-@router.get("/api/register", tags=["documents"])
-def api_register(year: int = Query(ge=1, le=9999), user: User = Depends(require("register")),
-                 archive: Archive = Depends(open_archive)) -> Response:
-    """The register of outgoing documents of `year` as .xlsx (the secret register only for --secret users)."""
-    from archive import export_register
-
-    with tempfile.TemporaryDirectory(prefix="docgen-web-") as folder:
-        path = Path(folder) / f"so-van-ban-di-{year}.xlsx"
-        export_register(archive, year, path, actor=user.name, include_secret=user.secret)
-        content = path.read_bytes()
-    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
-
-
 # -- pages ---------------------------------------------------------------------------------
 
 
@@ -150,49 +156,3 @@ def document_page(request: Request, ref: str, user: User = Depends(require("view
     record, events = viewed(archive, ref, user)
     return render_page(request, "document.html", {"user": user, "record": record, "history": events,
                                                   "status": STATUS_LABELS[record.status]})
-
-
-def issue_context(user: User, **values) -> dict:
-    from docgen.catalog import list_kinds
-
-    kinds = [row for row in list_kinds() if row["type_code"]]
-    return {"user": user, "kinds": kinds, "kind": "", "text": "", "findings": None, "error": None,
-            "preview": None, **values}
-
-
-@router.get("/issue", include_in_schema=False)
-def issue_page(request: Request, user: User = Depends(require("issue"))):
-    return render_page(request, "issue.html", issue_context(user))
-
-
-@router.post("/issue", include_in_schema=False)
-def issue_form(request: Request, kind: str = Form(max_length=64), text: str = Form("", max_length=DATA_FILE_BYTES),
-                     upload: UploadFile | None = File(None), action: str = Form("preview"), csrf: str = Form(""),
-                     user: User = Depends(require("issue")), archive: Archive = Depends(open_archive)):
-    """Preview (the draft and the checker's findings) or issue the data typed or uploaded."""
-    from archive import issue_document
-    from archive.issuing import preview_issue
-    from docgen.errors import DocgenError
-
-    check_csrf(request, csrf)
-    name, content = "du-lieu.yaml", text.encode("utf-8")
-    if upload is not None and upload.filename:
-        content = upload.file.read(DATA_FILE_BYTES + 1)
-        name = re.sub(r"[^\w.-]+", "-", Path(upload.filename).name) or name
-        if Path(name).suffix.lower() not in (".yaml", ".yml", ".json"):
-            name += ".yaml"
-    values = {"kind": kind, "text": text if upload is None or not upload.filename else content.decode("utf-8", "replace")}
-    with tempfile.TemporaryDirectory(prefix="docgen-web-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(content[:DATA_FILE_BYTES + 1])
-        try:
-            if action == "issue":
-                issued = issue_document(archive, kind, path, pdf=True, actor=user.name)
-                return RedirectResponse(f"/documents/{issued.record.id}", status_code=303)
-            previewed = preview_issue(archive, kind, path)
-            doc, findings = previewed.doc, previewed.findings
-        except DocgenError as exc:
-            return render_page(request, "issue.html", issue_context(user, error=str(exc), **values), status_code=422)
-    preview = {"type_name": doc.kind.label, "subject": doc.data.subject if hasattr(doc.data, "subject") else "",
-               "metadata": doc.metadata()}
-    return render_page(request, "issue.html", issue_context(user, findings=findings, preview=preview, **values))

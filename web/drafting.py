@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -15,6 +15,8 @@ from docgen.limits import DATA_FILE_BYTES
 
 from .auth import check_csrf, open_archive, require
 from .documents import MEDIA
+from .pages import render_page
+from .uploads import safe_name
 
 router = APIRouter()
 
@@ -43,13 +45,31 @@ def api_render(body: RenderRequest, request: Request, user: User = Depends(requi
 def api_check(request: Request, file: UploadFile = File(...), user: User = Depends(require("check")),
               archive: Archive = Depends(open_archive)) -> dict:
     """Findings against Decree 30 for an uploaded .docx, as `docgen check --json` gives them for one file."""
-    from docgen.check import check_document
-
     check_csrf(request, request.headers.get("x-csrf-token"))
-    content = file.file.read(DATA_FILE_BYTES + 1)
-    if len(content) > DATA_FILE_BYTES or not content.startswith(b"PK\x03\x04"):
-        raise HTTPException(422, f"{file.filename}: not a .docx file (a Word document of at most "
-                                 f"{DATA_FILE_BYTES // (1024 * 1024)} MB)")
-    findings = check_document(content)
-    record_use(archive, user.name, "web check", file=file.filename, findings=len(findings))
-    return {"file": file.filename, "ok": not findings, "findings": [f.as_dict() for f in findings]}
+    return checked_upload(archive, user, file)
+
+
+def checked_upload(archive: Archive, user: User, file: UploadFile) -> dict:
+    """One uploaded .docx checked (docgen.check.check_upload), the check audited."""
+    from docgen.check import check_upload
+
+    name = safe_name(file.filename, "van-ban.docx")
+    findings = check_upload(file.file.read(DATA_FILE_BYTES + 1), name)
+    record_use(archive, user.name, "web check", file=name, findings=len(findings))
+    return {"file": name, "ok": not findings, "findings": [f.as_dict() for f in findings]}
+
+
+# -- the page ------------------------------------------------------------------------------
+
+
+@router.get("/check", include_in_schema=False)
+def check_page(request: Request, user: User = Depends(require("check"))):
+    return render_page(request, "check.html", {"user": user, "result": None})
+
+
+@router.post("/check", include_in_schema=False)
+def check_form(request: Request, file: UploadFile = File(...), csrf: str = Form(""),
+               user: User = Depends(require("check")), archive: Archive = Depends(open_archive)):
+    """The findings for the uploaded .docx, on the page."""
+    check_csrf(request, csrf)
+    return render_page(request, "check.html", {"user": user, "result": checked_upload(archive, user, file)})

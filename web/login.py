@@ -34,11 +34,10 @@ def login_page(request: Request, next: str = "/"):
 def login(request: Request, name: str = Form(max_length=64), password: str = Form(max_length=1024),
           csrf: str = Form(""), next: str = Form("/"), archive: Archive = Depends(open_archive)):
     check_csrf(request, csrf)
-    throttle(request, name)
+    throttle(request, archive, name)
     user = authenticate(archive.db, name, password)
     if user is None:
-        failed_login(request, name)
-        record_use(archive, name, "web login failed")
+        failed_login(request, archive, name)
         return render_page(request, "login.html", {"next": safe_next(next),
                                                    "error": "Tên đăng nhập hoặc mật khẩu không đúng"},
                            status_code=401)

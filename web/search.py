@@ -7,6 +7,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Query, Request
 
 from archive import Archive
+from archive.records import STATUS_LABELS as RECORD_STATUSES
 from archive.users import User, record_use
 from docgen.errors import DocgenError
 from docgen.limits import QUERY_CHARS
@@ -17,7 +18,8 @@ from .pages import marked, render_page
 router = APIRouter()
 PAGE = 20
 MAX_LIMIT = 100
-STATUSES = ("issued", "revoked", "replaced", "imported")
+# The archive's words for a status, and the index's own status of a document issued elsewhere.
+STATUS_LABELS = {**RECORD_STATUSES, "imported": "nhập từ nơi khác"}
 
 
 class SearchForm:
@@ -33,8 +35,8 @@ class SearchForm:
         self.q, self.kind, self.signer, self.unit = q, kind or None, signer or None, unit or None
         self.sort, self.limit, self.offset = sort, limit, offset
         self.year = _year(year) if year else None
-        if status and status not in STATUSES:
-            raise DocgenError(f"status: expected one of {', '.join(STATUSES)} (got {status!r})")
+        if status and status not in STATUS_LABELS:
+            raise DocgenError(f"status: expected one of {', '.join(STATUS_LABELS)} (got {status!r})")
         self.status = status or None
         self.date_from, self.date_to = _date(date_from, "from"), _date(date_to, "to")
 
@@ -43,9 +45,8 @@ class SearchForm:
 
         filters = Filters(kind=self.kind, year=self.year, date_from=self.date_from, date_to=self.date_to,
                           signer=self.signer, unit=self.unit, status=self.status)
-        results = search_archive(archive, self.q, filters=filters, sort=self.sort, limit=self.offset + self.limit,
-                                 include_secret=user.secret)
-        results.hits = results.hits[self.offset:]
+        results = search_archive(archive, self.q, filters=filters, sort=self.sort, limit=self.limit,
+                                 offset=self.offset, include_secret=user.secret)
         record_use(archive, user.name, "web search", query=self.q, total=results.total)
         return results
 
@@ -70,10 +71,11 @@ def _date(value: str | None, name: str) -> dt.date | None:
 @router.get("/api/search", tags=["search"])
 def api_search(form: SearchForm = Depends(), user: User = Depends(require("search")),
                archive: Archive = Depends(open_archive)) -> dict:
-    """Hits as `docgen search --json` prints them, with counts by kind and year."""
+    """Hits as `docgen search --json --offset N` prints them, with counts by kind, year and status."""
     results = form.run(archive, user)
     return {"total": results.total, "hits": [hit.as_dict() for hit in results.hits],
-            "counts": {"kind": results.by_kind, "year": {str(y): n for y, n in results.by_year.items()}},
+            "counts": {"kind": results.by_kind, "year": {str(y): n for y, n in results.by_year.items()},
+                       "status": results.by_status},
             "notices": results.notices}
 
 
@@ -86,4 +88,4 @@ def home_page(request: Request, form: SearchForm = Depends(), user: User = Depen
     hits = [{**hit.as_dict(), "pieces": marked(hit.snippet, hit.highlights)} for hit in results.hits]
     kinds = {row["name"]: row["label"] for row in list_kinds()}
     return render_page(request, "search.html", {"user": user, "form": form, "results": results, "hits": hits,
-                                                "kinds": kinds, "statuses": STATUSES})
+                                                "kinds": kinds, "statuses": STATUS_LABELS})

@@ -88,8 +88,10 @@ class Checklist(Strict):
 
 
 class Campaign(Strict):
-    agency: str | Agency = Field(title="Tệp cơ quan", description="agency file, relative to the campaign file",
-                                 examples=["../agency.yaml"])
+    agency: str | Agency | None = Field(None, title="Tệp cơ quan",
+                                        description="agency file, relative to the campaign file (required but "
+                                                    "on the web, where the archive's agency is used)",
+                                        examples=["../agency.yaml"])
     movement: str = Field(title="Phong trào thi đua",
                           examples=["Phong trào thi đua “Đổi mới, sáng tạo trong quản lý, giảng dạy và học tập”"])
     period: str = Field(title="Giai đoạn", examples=["giai đoạn 2020-2025"])
@@ -122,8 +124,9 @@ class Campaign(Strict):
 class LoadedCampaign:
     """A campaign with its agency resolved and the folder its relative paths start from."""
 
-    def __init__(self, campaign: Campaign, agency: Agency, path: Path):
+    def __init__(self, campaign: Campaign, agency: Agency, path: Path, notes: list[str] | None = None):
         self.campaign, self.agency, self.path = campaign, agency, path
+        self.notes = notes or []  # what the build report says about how the file was read
 
     @property
     def details_dir(self) -> Path | None:
@@ -131,13 +134,22 @@ class LoadedCampaign:
         return (self.path.parent / folder) if folder else None
 
 
-def load_campaign(path: str | Path) -> LoadedCampaign:
+def load_campaign(path: str | Path, *, agency: Agency | None = None, details: bool = True) -> LoadedCampaign:
+    """The campaign file at `path`. With `agency` (an archive's own, for an uploaded campaign) the file's
+    `agency` is not read; without `details` (an upload has no folder beside it) `reports.details` is not
+    read either and the report says so."""
     path = Path(path)
     campaign = validate(Campaign, read_mapping(path), str(path))
-    if isinstance(campaign.agency, Agency):
-        agency = campaign.agency
-    else:
-        agency = load_agency(path.parent / campaign.agency)
+    notes = []
+    if agency is None:
+        if campaign.agency is None:
+            raise DataError(str(path), ["field 'agency' (Tệp cơ quan): missing: give the agency file, relative to "
+                                        "the campaign file"])
+        agency = campaign.agency if isinstance(campaign.agency, Agency) else load_agency(path.parent / campaign.agency)
+    if not details and campaign.reports.details:
+        notes.append(f"reports.details ({campaign.reports.details}) không được đọc: hồ sơ tải lên không kèm thư mục "
+                     "chi tiết thành tích")
+        campaign.reports.details = None
     problems = []
     if campaign.submission.drafting_unit not in agency.units:
         problems.append(f"field 'submission.drafting_unit' (Đơn vị soạn thảo): {campaign.submission.drafting_unit!r} "
@@ -150,4 +162,4 @@ def load_campaign(path: str | Path) -> LoadedCampaign:
                         f"file (known: {', '.join(agency.councils) or 'none'})")
     if problems:
         raise DataError(str(path), problems)
-    return LoadedCampaign(campaign, agency, path)
+    return LoadedCampaign(campaign, agency, path, notes)

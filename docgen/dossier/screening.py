@@ -93,4 +93,5 @@ def screen(campaign: str | Path | LoadedCampaign, nominees: str | Path, *, rules
     if without:
         notes.append(f"{len(without)} báo cáo thành tích lập từ cột Thành tích tóm tắt vì chưa có tệp chi tiết "
                      f"(reports.details): {', '.join(without)}")
-    return Screening(loaded, rules, rules.awards[award_key], listed, selection, details, listed.notes + notes)
+    return Screening(loaded, rules, rules.awards[award_key], listed, selection, details,
+                     loaded.notes + listed.notes + notes)
