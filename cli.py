@@ -690,15 +690,23 @@ def backup(ctx, output, actor, as_json) -> None:
 @click.argument("backup_file", metavar="FILE.tar.gz", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--home", "target", type=click.Path(file_okay=False, path_type=Path),
               help="The new home to restore into (default: the global --home).")
+@click.option("--database", metavar="URL",
+              help="Restore the records into this empty PostgreSQL database (server mode): postgresql://USER@HOST/DB, "
+                   "no password in it.")
 @actor_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result and its verify report as JSON.")
 @click.pass_context
 @reports_errors
-def restore(ctx, backup_file, target, actor, as_json) -> None:
-    """Restore a backup into a new, empty home, then verify it; exit 1 if verify finds problems."""
+def restore(ctx, backup_file, target, database, actor, as_json) -> None:
+    """Restore a backup into a new, empty home, then verify it; exit 1 if verify finds problems.
+
+    A backup of either mode restores into either: with --database the home is a server home.
+
+    Example: docgen restore backup.tar.gz --home /srv/docgen --database postgresql://docgen@db/docgen
+    """
     from archive import restore as restore_archive
 
-    archive, report = restore_archive(backup_file, target or ctx.obj["home"], actor=actor)
+    archive, report = restore_archive(backup_file, target or ctx.obj["home"], actor=actor, database=database)
     with archive:
         home = str(archive.home)
     if as_json:
@@ -710,6 +718,36 @@ def restore(ctx, backup_file, target, actor, as_json) -> None:
                    f"{len(report.problems)} problem(s)", err=True)
     if report.problems:
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--to", "url", required=True, metavar="URL",
+              help="The empty PostgreSQL database: postgresql://USER@HOST/DB (the password in ~/.pgpass, never here).")
+@click.option("--new-home", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The new home folder (missing or empty; on the file system the app nodes share).")
+@actor_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result and its verify report as JSON.")
+@click.pass_context
+@reports_errors
+def migrate(ctx, url, new_home, actor, as_json) -> None:
+    """Move the embedded home (--home) into server mode: its records into PostgreSQL, its files into a new home.
+
+    The copy is checked (every table's rows, the audit chain, `verify`); on any failure nothing is
+    left in the database or the folder. The embedded home is left as it was; stop issuing on it first.
+
+    Example: docgen --home docgen-data migrate --to postgresql://docgen@db.internal/docgen --new-home /srv/docgen
+    """
+    from archive.migrate import migrate_home
+
+    with open_archive(ctx) as archive:
+        migrated, report = migrate_home(archive, url, new_home, actor=actor)
+    migrated.close()
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        click.echo(f"Moved {report.rows.get('documents', 0)} documents, {report.rows.get('audit', 0)} audit rows and "
+                   f"{report.files} files into {report.database} and {report.home}: verify found no problem", err=True)
+        click.echo(f"Use it with: docgen --home {report.home} ...", err=True)
 
 
 
@@ -819,7 +857,10 @@ def import_(ctx, files, settings, actor, as_json) -> None:
 
 @cli.group(name="index", cls=OrderedGroup)
 def index_group() -> None:
-    """The search index (HOME/index/): it follows the archive's change log; update, rebuild, check it."""
+    """The search index (DOCGEN_INDEX, else HOME/index/): it follows the archive's change log; update, rebuild, check it.
+
+    Each app node of a home in server mode keeps its own: DOCGEN_INDEX=/var/lib/docgen/index docgen serve
+    """
 
 
 @index_group.command(name="update")
@@ -851,13 +892,13 @@ def index_rebuild(ctx, as_json) -> None:
     """Recreate the whole search index from the archive's documents, starting from zero."""
     import time
 
-    from index import rebuild
+    from index import index_folder, rebuild
     from index.terminal import progress_bar
 
     started = time.perf_counter()
     with open_archive(ctx) as archive, progress_bar("Indexing") as progress:
         count = rebuild(archive, progress=progress)
-        folder = str(archive.home / "index")
+        folder = str(index_folder(archive.home))
     seconds = time.perf_counter() - started
     if as_json:
         emit_json({"indexed": count, "index": folder, "seconds": round(seconds, 2)})

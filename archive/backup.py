@@ -36,12 +36,13 @@ from docgen.workfolder import WorkFolder
 
 from . import audit, changelog
 from .config import CONFIG_FILE, load_config
+from .database import DatabaseError, SqliteDatabase, check_database_url
 from .errors import ArchiveError
-from .home import AGENCY_FILE, DATABASE, Archive, building_beside, make_folders
+from .home import AGENCY_FILE, DATABASE, Archive, building_beside, make_folders, record_database
 from .records import stored_hashes
-from .database import DatabaseError, SqliteDatabase
 from .schema import SCHEMA_VERSION, schema_problems, schema_version
 from .store import CHUNK, FILE_MODE, HASH, fsync_dir, sha256_file
+from .transfer import export_sqlite
 from .verify import VerifyReport, verify
 
 FORMAT = "docgen-archive-backup"
@@ -75,19 +76,18 @@ class BackupResult:
 
 
 def backup(archive: Archive, output: str | os.PathLike, *, actor: str | None = None) -> BackupResult:
-    if archive.db.kind != "sqlite":
-        raise ArchiveError(f"{archive.home}: keeps its records in PostgreSQL ({archive.db.name}): back up the database "
-                           "with pg_dump and the home folder with your file backup; `docgen backup` makes backups "
-                           "of embedded homes")
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     problems, missing, corrupted = [], [], []
     with WorkFolder(output.parent, ".docgen-backup-") as tmp:
         snapshot = tmp / DATABASE
+        if archive.db.kind != "sqlite":  # server mode: the records exported, so it restores in either mode
+            export_sqlite(archive.db, snapshot)
         target = sqlite3.connect(snapshot)
         try:
-            archive.db.connection.backup(target)  # pages=-1: the whole database in one step, one snapshot
-            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            if archive.db.kind == "sqlite":
+                archive.db.connection.backup(target)  # pages=-1: the whole database in one step, one snapshot
+                target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             documents = target.execute("SELECT count(*) FROM documents").fetchone()[0]
             hashes = sorted(stored_hashes(target))
             version = schema_version(SqliteDatabase.over(target))
@@ -159,13 +159,17 @@ def _hashed(handle) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *,
-            actor: str | None = None) -> tuple[Archive, VerifyReport]:
-    """Check `backup_file` and unpack it into a new home (missing or empty), then verify it.
+def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *, actor: str | None = None,
+            database: str | None = None) -> tuple[Archive, VerifyReport]:
+    """Check `backup_file` and unpack it into a new home (missing or empty), then verify it. With
+    `database` (an empty PostgreSQL database's URL) the records go there and the home is a server
+    home; else into HOME/archive.sqlite, whichever mode the backup was taken in.
 
-    Raises ArchiveError, leaving nothing behind, when the backup is not one docgen made or
-    was changed since."""
+    Raises ArchiveError, leaving nothing behind (in the folder or the database), when the backup is
+    not one docgen made or was changed since."""
     backup_file, home = Path(backup_file), Path(home)
+    if database is not None:
+        check_database_url(database, "--database")
     if (home / DATABASE).exists() or (home.exists() and (not home.is_dir() or any(home.iterdir()))):
         raise ArchiveError(f"{home}: exists and is not empty: restore into a new folder (nothing was changed)")
     home.parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +195,8 @@ def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *,
         except DocgenError as exc:
             raise ArchiveError(f"{backup_file}: refused, its settings are not valid: {exc}\nnothing was "
                                "restored") from None
+        # The backup of a server home names its database: the restored home uses its own, or none.
+        forget_database(build / CONFIG_FILE)
         with Archive.open(build) as built:  # upgrades an older backup's schema before it is in place
             with built.writing() as db:
                 audit.record(db, "restore", actor, backup=str(backup_file.resolve()))
@@ -198,10 +204,45 @@ def restore(backup_file: str | os.PathLike, home: str | os.PathLike, *,
                 # log (an index carried over) starts again from zero.
                 changelog.renew(db)
                 changelog.record(db, "restore")
-        os.replace(build, home)
+        if database is None:
+            os.replace(build, home)
+        else:
+            _into_server(build, database)
+            os.replace(build, home)
     fsync_dir(home.parent)
     archive = Archive.open(home)
     return archive, verify(archive)
+
+
+def forget_database(config: Path) -> None:
+    """Take the `database` line out of a home's config.yaml (what record_database wrote)."""
+    if not config.is_file():
+        return
+    text = config.read_text(encoding="utf-8")
+    kept = re.sub(r"(?m)^database:.*(\n|$)", "", text)
+    if kept != text:
+        config.write_text(kept, encoding="utf-8")
+
+
+def _into_server(build: Path, url: str) -> None:
+    """The restored records moved from build/archive.sqlite into the empty database `url` (checked
+    row for row, then by verify); on failure the tables made there are dropped again."""
+    from .migrate import filled_database
+
+    records = SqliteDatabase(build / DATABASE)
+    try:
+        with filled_database(url, records):
+            records.close()
+            for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm"):
+                (build / name).unlink(missing_ok=True)
+            record_database(build / CONFIG_FILE, url)
+            with Archive.open(build) as built:
+                report = verify(built)
+                if not report.ok:
+                    raise ArchiveError(f"{url}: the restored records do not verify: "
+                                       + "; ".join(report.problems[:5]) + "; nothing was restored")
+    finally:
+        records.close()
 
 
 def _unpack(tar: tarfile.TarFile, source: Path, build: Path) -> tuple[dict[str, Any], dict[str, int]]:

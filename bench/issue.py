@@ -1,4 +1,6 @@
-"""Issuing and the archive: latency, concurrent throughput, PDF, verify at 10,000 documents.
+"""Issuing and the archive: latency, concurrent throughput, PDF, verify at 10,000 documents, and
+server mode (PostgreSQL) beside SQLite with 1, 4 and 8 writers (`python -m bench.issue server`
+runs only those).
 
 Targets (issue 3): an issue without PDF under 100 ms including render; `verify` of 10,000
 documents under 20 s. Every figure is measured on a real archive home in a temporary
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,26 +35,59 @@ DATE = dt.date(2025, 3, 2)
 LATENCY_REPEAT = 60
 PDF_REPEAT = 5
 WRITERS, PER_WRITER = 4, 25
+# Server mode beside SQLite: this many issues in all, shared by 1, 4 and 8 writer processes.
+SERVER_WRITERS, SERVER_ISSUES = (1, 4, 8), 64
 VERIFY_DOCUMENTS = 10_000
 
+# One writer process: prints, per issue, its latency, how long it held the register's lock (from
+# taking it, when the next number is read, to the commit) and whether it rendered again under it.
 WRITER = """
 import datetime as dt, os, sys, time
+from contextlib import contextmanager
 sys.path.insert(0, {root!r})
+import archive.issuing as issuing
 from archive import Archive, issue_document
 home, count, start, plan = sys.argv[1:5]
+marks = {{}}
+real_writing = Archive.writing
+
+@contextmanager
+def writing(self):
+    with real_writing(self) as db:
+        yield db
+    if "taken" in marks:
+        marks["held"] = time.perf_counter() - marks.pop("taken")
+
+Archive.writing = writing
+real_render = issuing.render_document
+
+def render_document(*args, **kwargs):  # called under the lock when the number taken is not the preview's
+    if "taken" in marks:
+        marks["again"] = 1
+    return real_render(*args, **kwargs)
+
+issuing.render_document = render_document
 with Archive.open(home) as archive:
+    real_lock = type(archive.db).lock_register
+
+    def lock_register(self, register, year):
+        real_lock(self, register, year)
+        if self.in_transaction:  # the preview reads the next number too, without a lock
+            marks["taken"] = time.perf_counter()
+
+    type(archive.db).lock_register = lock_register
     print("ready", flush=True)
     while not os.path.exists(start):
         time.sleep(0.001)
     for _ in range(int(count)):
         started = time.perf_counter()
         issue_document(archive, "ke_hoach", plan, date=dt.date(2025, 3, 2), pdf=False)
-        print((time.perf_counter() - started) * 1000, flush=True)
+        print((time.perf_counter() - started) * 1000, marks.pop("held") * 1000, marks.pop("again", 0), flush=True)
 """.format(root=str(ROOT))
 
 
-def new_home(tmp: Path, name: str) -> Path:
-    Archive.init(tmp / name, AGENCY).close()
+def new_home(tmp: Path, name: str, database: str | None = None) -> Path:
+    Archive.init(tmp / name, AGENCY, database=database).close()
     return tmp / name
 
 
@@ -85,27 +121,40 @@ def cli_latency(tmp: Path) -> list[float]:
     return timed(lambda: subprocess.run(command, cwd=ROOT, check=True, capture_output=True), 5)
 
 
-def throughput(tmp: Path, writers: int, per_writer: int) -> tuple[float, list[float]]:
+def throughput(tmp: Path, writers: int, per_writer: int, database: str | None = None,
+               name: str = "") -> tuple[float, list[float]]:
     """Documents per second with `writers` processes issuing into one home at once, and the
     latency of each issue as its clerk saw it (waiting for the write lock included)."""
-    home = new_home(tmp, f"writers-{writers}")
-    start = tmp / f"start-{writers}"
+    rate, latencies, _, _ = contended(tmp, writers, per_writer, database, name)
+    return rate, latencies
+
+
+def contended(tmp: Path, writers: int, per_writer: int, database: str | None = None,
+              name: str = "") -> tuple[float, list[float], list[float], float]:
+    """throughput, how long each issue held its register's lock, and the share of issues that
+    rendered again under it (the number taken was not the one the preview was rendered with)."""
+    home = new_home(tmp, f"writers-{name}{writers}", database)
+    start = tmp / f"start-{name}{writers}"
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(home), str(per_writer), str(start), str(PLAN)],
                               stdout=subprocess.PIPE, text=True) for _ in range(writers)]
     for proc in procs:
         assert proc.stdout.readline().strip() == "ready"
     started = time.perf_counter()
     start.touch()
-    latencies = []
+    latencies, held, again = [], [], 0
     for proc in procs:
-        latencies += [float(line) for line in proc.stdout.read().split()]
+        for line in proc.stdout.read().splitlines():
+            latency, lock, rendered = line.split()
+            latencies.append(float(latency))
+            held.append(float(lock))
+            again += int(rendered)
         proc.wait()
         assert proc.returncode == 0
     elapsed = time.perf_counter() - started
     with Archive.open(home) as archive:
         report_ = verify(archive)
         assert report_.ok and report_.documents == writers * per_writer, report_.problems
-    return writers * per_writer / elapsed, latencies
+    return writers * per_writer / elapsed, latencies, held, again / len(latencies)
 
 
 def pdf_latency(tmp: Path) -> list[float]:
@@ -164,7 +213,54 @@ def verify_times(tmp: Path) -> dict:
             "library_s": library_s, "cli_s": cli_s, "build_s": build_s}
 
 
-def main() -> None:
+def server_rows(tmp: Path) -> tuple[list[dict], dict]:
+    """Issue p50/p95 and throughput with 1, 4 and 8 writer processes, embedded (SQLite) beside
+    server mode (PostgreSQL on this machine, a durable cluster: fsync on, as SQLite's synchronous=FULL),
+    and how long each issue holds its register's lock: one register, so 1000 / that mean is the most
+    documents a second any number of writers can issue."""
+    from tests.postgres import running_cluster
+
+    figures = {}
+    with running_cluster(durable=True) as cluster:
+        for writers in SERVER_WRITERS:  # the two modes one after the other: under the same load
+            for mode in ("SQLite", "PostgreSQL"):
+                database = cluster.create_database() if mode == "PostgreSQL" else None
+                rate, latencies, held, again = contended(tmp, writers, SERVER_ISSUES // writers, database,
+                                                         mode.lower())
+                figures[(mode, writers)] = {"docs_per_s": rate, "p50_ms": median(latencies), "p95_ms": p95(latencies),
+                                            "lock_held_p50_ms": median(held),
+                                            "lock_ceiling_docs_per_s": 1000 / statistics.mean(held),
+                                            "rendered_under_lock_pct": 100 * again}
+    rows = []
+    for writers in SERVER_WRITERS:
+        for mode in ("SQLite", "PostgreSQL"):
+            got = figures[(mode, writers)]
+            rows += [
+                {"measure": f"{mode}, {writers} writer(s): issue p50", "value": got["p50_ms"], "unit": "ms",
+                 "target": "< 2x SQLite" if mode == "PostgreSQL" else None},
+                {"measure": f"{mode}, {writers} writer(s): issue p95", "value": got["p95_ms"], "unit": "ms"},
+                {"measure": f"{mode}, {writers} writer(s): throughput", "value": got["docs_per_s"], "unit": "docs/s"},
+                {"measure": f"{mode}, {writers} writer(s): register lock held per issue, p50",
+                 "value": got["lock_held_p50_ms"], "unit": "ms"},
+                {"measure": f"{mode}, {writers} writer(s): most the lock allows (1000 / mean held)",
+                 "value": got["lock_ceiling_docs_per_s"], "unit": "docs/s"},
+                {"measure": f"{mode}, {writers} writer(s): issues rendered again under the lock",
+                 "value": got["rendered_under_lock_pct"], "unit": "%"},
+            ]
+        rows.append({"measure": f"PostgreSQL / SQLite p50, {writers} writer(s)",
+                     "value": figures[("PostgreSQL", writers)]["p50_ms"] / figures[("SQLite", writers)]["p50_ms"],
+                     "unit": "x", "target": "< 2"})
+    return rows, {f"{mode} {writers}": values for (mode, writers), values in figures.items()}
+
+
+def main(parts: list[str] | None = None) -> None:
+    """All rows (`python -m bench issue`), or only server mode's beside SQLite (`python -m bench.issue server`)."""
+    if parts == ["server"]:
+        with tempfile.TemporaryDirectory(prefix="docgen-bench-server-") as tmp_name:
+            rows, figures = server_rows(Path(tmp_name))
+        report("issue-server", rows, ["measure", "value", "unit", "target"], {"server": figures,
+                                                                            "cpus": os.cpu_count()})
+        return
     with tempfile.TemporaryDirectory(prefix="docgen-bench-issue-") as tmp_name:
         tmp = Path(tmp_name)
         latency = issue_latency(tmp)
@@ -174,6 +270,7 @@ def main() -> None:
         four, waited = throughput(tmp, WRITERS, PER_WRITER)
         pdf = pdf_latency(tmp)
         checked = verify_times(tmp)
+        server, figures = server_rows(tmp)
     rows = [
         {"measure": "issue, no PDF (library): p50", "value": median(latency), "unit": "ms", "target": "< 100"},
         {"measure": "issue, no PDF (library): p95", "value": p95(latency), "unit": "ms", "target": "< 100"},
@@ -192,8 +289,10 @@ def main() -> None:
          "unit": "s", "target": "< 20"},
         {"measure": f"docgen verify, {checked['documents']:,} documents (process)", "value": checked["cli_s"],
          "unit": "s", "target": "< 20"},
+        *server,
     ]
-    report("issue", rows, ["measure", "value", "unit", "target"], {"verify": checked, "cpus": os.cpu_count()})
+    report("issue", rows, ["measure", "value", "unit", "target"], {"verify": checked, "server": figures,
+                                                                    "cpus": os.cpu_count()})
     print(f"\nverify archive: 3 real issues, then {VERIFY_DOCUMENTS:,} documents cloned from one of them through "
           f"the store API (each with its own {checked['bytes'] // checked['files']:,}-byte file: the real DOCX "
           f"plus a unique trailer), built in {checked['build_s']:.0f} s; verify re-hashed "
@@ -201,4 +300,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

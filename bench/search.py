@@ -44,7 +44,7 @@ from pathlib import Path
 import docgen
 from docgen.catalog import example_files
 from archive import Archive
-from index import Entry, Filters, SearchIndex, position
+from index import Entry, Filters, SearchIndex, index_folder, position
 from index.extract import extract
 from index.searchindex import fresh
 
@@ -286,10 +286,11 @@ def command_line(generator: Generator, workdir: Path) -> dict:
     home = workdir / "home"
     with Archive.init(home, ROOT / "examples" / "agency.yaml") as archive:
         end = archive.change_log_end()
-    fresh(home / "index").replace_all(generator.entry(n) for n in range(1, CLI_DOCUMENTS + 1))
+    folder = index_folder(home)  # where `docgen search` looks (DOCGEN_INDEX if set)
+    fresh(folder).replace_all(generator.entry(n) for n in range(1, CLI_DOCUMENTS + 1))
     # The generated entries are not in the archive: the index is told it is up to date with the
     # log, so the searches measure answering, not reconciling the index with an empty archive.
-    position.write(home / "index", position.Applied(end.log, end.position))
+    position.write(folder, position.Applied(end.log, end.position))
     docgen = [sys.executable, "-c", "from cli import cli; cli()", "--home", str(home), "search"]
     times = []
     for round_ in range(CLI_ROUNDS + 1):

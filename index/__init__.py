@@ -9,7 +9,7 @@
             print(hit.rank, hit.number_symbol, hit.subject)
         assert check(archive).ok
 
-The index lives in HOME/index/ and is derived: it follows the archive's change log (`catch_up`,
+The index lives in HOME/index/ (or DOCGEN_INDEX: a node's own) and is derived: it follows the archive's change log (`catch_up`,
 done by `search_archive` before it answers), and `rebuild` recreates it from the archive.
 """
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .schema import Entry
     from .search import Filters, Hit, SearchResults
     from .searchindex import SearchIndex
-    from .store import SearchIndexError
+    from .store import SearchIndexError, index_folder
     from .writer import IndexBusy
 
 LAZY = {
@@ -37,7 +37,8 @@ LAZY = {
     "search_archive": "follow", "CheckReport": "maintenance",
     "check": "maintenance", "index_documents": "maintenance", "rebuild": "maintenance",
     "Recognized": "recognize", "recognize": "recognize", "Entry": "schema", "Filters": "search", "Hit": "search",
-    "SearchResults": "search", "SearchIndex": "searchindex", "SearchIndexError": "store", "IndexBusy": "writer",
+    "SearchResults": "search", "SearchIndex": "searchindex", "SearchIndexError": "store",
+    "index_folder": "store", "IndexBusy": "writer",
 }
 
 __getattr__ = lazy_attributes(__name__, LAZY, like_modules=frozenset({"extract", "recognize"}))
@@ -45,7 +46,7 @@ __getattr__ = lazy_attributes(__name__, LAZY, like_modules=frozenset({"extract",
 __all__ = [
     "CatchUp", "CheckReport", "Entry", "ExtractError", "Extracted", "Filters", "Hit", "ImportReport",
     "IndexBusy", "Recognized", "SearchIndex", "SearchIndexError", "SearchResults", "check", "extract",
-    "extract_files", "fold",
+    "extract_files", "fold", "index_folder",
     "catch_up", "import_files", "index_documents", "parse_overrides", "pending", "rebuild", "recognize",
     "search_archive", "symbol_key",
 ]

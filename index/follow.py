@@ -25,7 +25,7 @@ from . import position
 from .maintenance import BATCH, Progress, index_documents, rebuild_holding_lock, reconcile
 from .search import SearchResults
 from .searchindex import SearchIndex
-from .store import SearchIndexError
+from .store import SearchIndexError, index_folder
 
 @dataclass
 class CatchUp:
@@ -37,7 +37,7 @@ class CatchUp:
 
 def pending(archive) -> int:
     """How many changes of the archive's log the index has not applied."""
-    return _pending(archive.change_log_end(), position.read(archive.home / "index"))
+    return _pending(archive.change_log_end(), position.read(index_folder(archive.home)))
 
 
 def _pending(end, applied: position.Applied | None) -> int:
@@ -47,7 +47,7 @@ def _pending(end, applied: position.Applied | None) -> int:
 def catch_up(archive, *, wait: bool = False, progress: Progress | None = None) -> CatchUp:
     """Apply the changes recorded since the last one applied. Without `wait`, returns at once
     (with the number still pending) when another process is applying them."""
-    folder = archive.home / "index"
+    folder = index_folder(archive.home)
     end = archive.change_log_end()
     applied = position.read(folder)
     if applied is not None and applied.log == end.log and applied.position == end.position:
@@ -62,7 +62,7 @@ def catch_up(archive, *, wait: bool = False, progress: Progress | None = None) -
 
 
 def _apply(archive, progress: Progress | None) -> CatchUp:
-    folder = archive.home / "index"
+    folder = index_folder(archive.home)
     end = archive.change_log_end()
     applied = position.read(folder)  # another process may have applied changes while we waited
     try:
@@ -90,7 +90,7 @@ def _from_zero(archive, search_index: SearchIndex, progress: Progress | None) ->
     end = archive.change_log_end()  # read first: the documents read next are at least this recent
     reconcile(archive, search_index, progress=progress)
     applied = position.Applied(end.log, end.position)
-    position.write(archive.home / "index", applied)
+    position.write(index_folder(archive.home), applied)
     return applied
 
 

@@ -20,7 +20,7 @@ from docgen import disk
 from . import position
 from .searchindex import SearchIndex, reusable
 from .source import ArchiveSource
-from .store import SearchIndexError, exists
+from .store import SearchIndexError, exists, index_folder
 
 Progress = Callable[[int, int], None]
 # Entries (or changes) per engine commit, when reconciling or catching up: what a killed run has
@@ -49,13 +49,13 @@ def index_documents(archive, keys: list[str], search_index: SearchIndex | None =
 
 def rebuild(archive, *, progress: Progress | None = None) -> int:
     """Recreate the whole index from the archive's records; returns how many were indexed."""
-    folder = archive.home / "index"
+    folder = index_folder(archive.home)
     with position.following(folder, wait=True):
         return rebuild_holding_lock(archive, progress=progress)
 
 
 def rebuild_holding_lock(archive, *, progress: Progress | None = None) -> int:
-    folder = archive.home / "index"
+    folder = index_folder(archive.home)
     end = archive.change_log_end()  # read first: the entries read next are at least this recent
     source = ArchiveSource(archive)
     keys = list(source.fingerprints())
@@ -143,7 +143,7 @@ class CheckReport:
 def check(archive) -> CheckReport:
     """Compare the applied position with the log's end, and the stored entries with the archive.
     A difference that a pending change explains is reported as pending, not as a problem."""
-    folder = archive.home / "index"
+    folder = index_folder(archive.home)
     end = archive.change_log_end()
     wanted = ArchiveSource(archive).fingerprints()
     report = CheckReport(documents=len(wanted), log_end=end.position)

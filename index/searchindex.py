@@ -23,8 +23,8 @@ class SearchIndex:
 
     @classmethod
     def of_archive(cls, archive, *, create_missing: bool = True) -> "SearchIndex":
-        """The index of an archive home (HOME/index/)."""
-        return cls(archive.home / "index", create_missing=create_missing)
+        """The index of an archive home (DOCGEN_INDEX, else HOME/index/)."""
+        return cls(store.index_folder(archive.home), create_missing=create_missing)
 
     def put(self, entries: Iterable[Entry], *, timeout: float = WAIT_S) -> int:
         """Add or replace entries (by key), in one commit."""

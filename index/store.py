@@ -1,4 +1,7 @@
-"""Where the index lives (an archive home's index/ folder) and opening it.
+"""Where the index lives (DOCGEN_INDEX, else the archive home's index/ folder) and opening it.
+
+Each app node of a home in server mode keeps its own index on a local disk (DOCGEN_INDEX) and
+follows the change log in the shared database, so nodes never call one another.
 
 The folder holds the Tantivy index and `version.json` naming the engine and the schema
 version it was built with; an index of another version or engine (a Whoosh index of
@@ -21,10 +24,27 @@ from docgen.errors import DocgenError
 from .schema import ENGINE, SCHEMA_VERSION, analyzers, build_schema
 
 VERSION_FILE = "version.json"
+INDEX_ENV = "DOCGEN_INDEX"
 
 
 class SearchIndexError(DocgenError):
     """The index cannot be used as asked (missing, of another version, busy): exit 2."""
+
+
+def index_folder(home: str | os.PathLike) -> Path:
+    """The folder of the search index of the archive home `home`: DOCGEN_INDEX when set (this
+    node's own index, on a local disk), else HOME/index. It holds the text of secret documents:
+    made, or kept, private (0700)."""
+    chosen = os.environ.get(INDEX_ENV, "").strip()
+    folder = Path(chosen).expanduser().absolute() if chosen else Path(home).absolute() / "index"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError as exc:
+        raise SearchIndexError(f"{folder}: cannot use it as the search index folder ({exc.strerror})"
+                               + (f"; {INDEX_ENV} names it" if chosen else "")) from None
+    return folder
 
 
 @contextmanager

@@ -321,3 +321,32 @@ def test_a_search_with_many_changes_pending_shows_a_progress_bar_on_a_terminal(a
     assert proc.returncode == 0
     assert b"Updating the index" in shown and b"/60" in shown
     assert len(json.loads(out)) == 20
+
+
+def test_each_node_keeps_its_own_index_where_docgen_index_says(archive, tmp_path, monkeypatch):
+    """DOCGEN_INDEX names a node's own index (a local disk), private, used by search, update,
+    rebuild and check alike; each node catches up from the archive's log by itself."""
+    record = issue(archive, "ke_hoach", example("ke_hoach"), "2025-01-05").record
+    shutil.rmtree(archive.home / "index")
+    nodes = [tmp_path / "node1" / "index", tmp_path / "node2" / "index"]
+    monkeypatch.setenv("DOCGEN_INDEX", str(nodes[0]))
+    assert search_archive(archive, "01/KH-SGD&ĐT").hits[0].key == str(record.id)
+    assert (nodes[0] / VERSION_FILE).is_file() and nodes[0].stat().st_mode & 0o777 == 0o700
+    assert not nodes[1].exists() and not (archive.home / "index").exists()  # the home's stays unused
+    later = issue(archive, "cong_van", example("cong_van"), "2025-01-06").record
+    monkeypatch.setenv("DOCGEN_INDEX", str(nodes[1]))
+    nodes[1].mkdir(parents=True, mode=0o755)  # made by an administrator: docgen keeps it private
+    result = CliRunner().invoke(cli, ["--home", str(archive.home), "search", later.number_symbol, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["id"] == later.id
+    assert nodes[1].stat().st_mode & 0o777 == 0o700
+    rebuilt = json.loads(CliRunner().invoke(cli, ["--home", str(archive.home), "index", "rebuild", "--json"]).stdout)
+    assert rebuilt["index"] == str(nodes[1]) and rebuilt["indexed"] == 2
+    monkeypatch.setenv("DOCGEN_INDEX", str(nodes[0]))
+    assert pending(archive) == 1 and not check(archive).missing  # node 1 has not seen the letter yet
+    assert search_archive(archive, later.number_symbol).hits[0].key == str(later.id)
+    assert not any((archive.home / "index").iterdir())
+    monkeypatch.setenv("DOCGEN_INDEX", str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["--home", str(archive.home), "search", "thi đua"])
+    assert result.exit_code == 2 and "a-file" in result.output and "DOCGEN_INDEX" in result.output

@@ -35,11 +35,20 @@ def prepare_home(home: str | os.PathLike) -> bytes:
     """Check the home opens (its migrations run once, here), and make its session key if missing."""
     with Archive.open(home) as archive:
         path = archive.home / SECRET_FILE
-    try:
-        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-            out.write(secrets.token_bytes(32))
-    except FileExistsError:
-        pass
+    if not path.exists():
+        # Written aside and linked into place: nodes starting at once (server mode) all read the
+        # same whole key, never one another's empty file.
+        temp = path.with_name(f".{SECRET_FILE}.{os.getpid()}")
+        try:
+            with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+                out.write(secrets.token_bytes(32))
+                out.flush()
+                os.fsync(out.fileno())
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink(missing_ok=True)
     return path.read_bytes()
 
 
