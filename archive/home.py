@@ -29,7 +29,7 @@ from docgen.workfolder import WorkFolder
 
 from . import audit, changelog
 from .changelog import Change, LogEnd
-from .errors import ArchiveError
+from .errors import ArchiveError, WritersBusy
 from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
 from .store import FileStore
 
@@ -163,12 +163,13 @@ class Archive:
     # -- transactions --------------------------------------------------------------------
 
     @contextmanager
-    def writing(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction holding SQLite's write lock: one writer at a time, across processes."""
+    def writing(self, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction holding SQLite's write lock: one writer at a time, across processes.
+        Without `wait`, WritersBusy is raised at once when another writer holds or awaits it."""
         if self.foreign_schema:
             raise ArchiveError(f"{self.home / DATABASE}: its schema is not docgen's ({'; '.join(self.foreign_schema)}): "
                                "nothing is written to it; run `docgen verify`, then restore the home from a backup")
-        with self._writers_queue():
+        with self._writers_queue(wait):
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
@@ -183,7 +184,7 @@ class Archive:
                 raise
 
     @contextmanager
-    def _writers_queue(self) -> Iterator[None]:
+    def _writers_queue(self, wait: bool = True) -> Iterator[None]:
         """Writers wait their turn on a file lock before BEGIN IMMEDIATE.
 
         SQLite's busy handler retries after sleeps of up to 100 ms, so a writer that has just
@@ -196,7 +197,10 @@ class Archive:
         """
         if self._queue_fd is None:
             self._queue_fd = os.open(self.home / WRITERS_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._queue_fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._queue_fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise WritersBusy(f"{self.home}: another writer holds the archive") from None
         try:
             yield
         finally:
