@@ -118,7 +118,9 @@ def run(tmp: Path, options: argparse.Namespace, warm: bool) -> dict:
     port = free_port()
     command = [sys.executable, "-c", "from cli import cli; cli()", "--home", str(home), "serve", "--port", str(port),
                "--workers", str(options.workers)] + ([] if warm else ["--no-warm-pdf"])
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = tmp / f"serve-{'warm' if warm else 'cold'}.log"
+    with open(log, "w") as errors_out:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors_out)
     times: dict[str, list[float]] = {"search": [], "search page": [], "document page": [], "issue": [],
                                      "issue with PDF": []}
     errors: list[str] = []
@@ -126,7 +128,7 @@ def run(tmp: Path, options: argparse.Namespace, warm: bool) -> dict:
         probe = Client(port, seeded["reader"])
         deadline = time.monotonic() + 120
         while probe.request("GET", "/api/health")[0] != 200:
-            assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
+            assert time.monotonic() < deadline and server.poll() is None, log.read_text()
             time.sleep(0.2)
         stop = threading.Event()
 
@@ -171,7 +173,9 @@ def run(tmp: Path, options: argparse.Namespace, warm: bool) -> dict:
     finally:
         server.terminate()
         server.wait(60)
-        server.stderr.close()
+    # What the service said besides its start: a traceback, a "database disk image is malformed"...
+    errors += [f"serve: {line}" for line in log.read_text(errors="replace").splitlines()
+               if line.strip() and not line.startswith("Serving ")][:20]
     with Archive.open(home) as archive:
         gaps = []
         for register, year in archive.db.execute("SELECT DISTINCT register, year FROM documents"):
