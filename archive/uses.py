@@ -3,16 +3,22 @@
 A reader must not wait behind a clerk's issue for the archive's write lock. So such a row is
 written at once when no writer holds the archive, and otherwise queued and written, with all
 that was queued meanwhile, in one transaction by a thread of this process as soon as the lock
-is free (and at exit). A crash of the process loses at most the rows still queued, of the last
-moments; every change (issue, revoke, users, tokens) is audited in its own transaction as before.
+is free (and at exit). Nor does a reader wait for the disk: these rows are committed without
+fsync (SQLite's synchronous=NORMAL in WAL mode), and become durable with the next change's
+commit (which syncs the log they are in) or checkpoint. A crash of the process loses at most
+the rows still queued; a power cut, the rows of reads since the last change. Every change
+(issue, revoke, users, tokens) is audited in its own transaction, synced, as before.
 """
 
 from __future__ import annotations
 
 import atexit
+import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import audit
@@ -31,7 +37,7 @@ def record_use(archive: Archive, actor: str, action: str, **detail) -> None:
     queue = _queues.get(archive.home)
     if queue is None or not queue.rows:  # behind queued rows it waits its turn: the trail keeps their order
         try:
-            with archive.writing(wait=False) as db:
+            with _unsynced(archive.db), archive.writing(wait=False) as db:
                 audit.record(db, action, actor, **detail)
             return
         except WritersBusy:
@@ -43,6 +49,15 @@ def flush_uses() -> None:
     """Write every queued row now (at exit; a test that reads the trail)."""
     for queue in list(_queues.values()):
         queue.flush()
+
+
+@contextmanager
+def _unsynced(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        db.execute("PRAGMA synchronous = FULL")  # as every connection of the archive (archive/home.py)
 
 
 def _queue_of(home: Path) -> "_Queue":
@@ -90,7 +105,7 @@ class _Queue:
                 self.archive = Archive.open(self.home, handed_between_threads=True)
             rows: list[tuple[str, str, dict]] = []
             try:
-                with self.archive.writing() as db:
+                with _unsynced(self.archive.db), self.archive.writing() as db:
                     with self.guard:
                         rows, self.rows = self.rows, []
                     for actor, action, detail in rows:
