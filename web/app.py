@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -37,10 +38,23 @@ def prepare_home(home: str | os.PathLike) -> bytes:
     return path.read_bytes()
 
 
+def following(home: Path):
+    """While the service runs, the search index follows the archive from a thread (index.follow.Follower)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from index.follow import Follower
+
+        with Follower(home):
+            yield
+
+    return lifespan
+
+
 def create_app(home: str | os.PathLike | None = None) -> FastAPI:
     home = Path(home or os.environ.get("DOCGEN_HOME", "docgen-data")).absolute()
     app = FastAPI(title="docgen", description="Văn bản hành chính theo Nghị định 30/2020/NĐ-CP: tra cứu, ban hành",
-                  version="0.1.0")
+                  version="0.1.0", lifespan=following(home))
     app.state.home = home
     app.state.secret = prepare_home(home)
     app.state.login_failures = {}
