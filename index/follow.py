@@ -3,12 +3,14 @@ recorded since the last one it applied (one query when there are none).
 
 Only one process applies changes at a time. A search that finds another process applying
 them does not wait: it answers from the index as it stands and says how many changes are
-not searchable yet. In the web service a Follower thread applies them moments after they are
-committed, and searches answer from the index as it stands (at most one round of the follower
-behind) without applying anything: a reader does not pay for a clerk's issue. An index with nothing to trust (none yet, a restored home, the log of
+not searchable yet. An index with nothing to trust (none yet, a restored home, the log of
 another home) is reconciled with the archive from zero: what differs is indexed, by
 fingerprint, so an index that is nearly right costs little. A restore or a migration in the
 log does the same, since it may change any document.
+
+In the web service a Follower thread applies the changes moments after they are committed,
+and searches answer from the index as it stands (at most one round of the follower behind)
+without applying anything: a reader does not pay for a clerk's issue.
 
     from archive import Archive
     from index import catch_up, search_archive

@@ -18,8 +18,8 @@ def test_the_follower_applies_an_issue_and_searches_do_not(tmp_path):
     home = tmp_path / "home"
     Archive.init(home, AGENCY).close()
     with Archive.open(home) as archive:
-        issue_document(archive, "ke_hoach", {**DATA, "subject": "Kế hoạch hội khỏe Phù Đổng"}, date=dt.date(2025, 3, 1),
-                       pdf=False)
+        issue_document(archive, "ke_hoach", {**DATA, "subject": "Kế hoạch hội khỏe Phù Đổng"},
+                       date=dt.date(2025, 3, 1), pdf=False)
         with Follower(home) as follower:
             deadline = time.monotonic() + 30
             while not follower.keeping_up():
@@ -40,5 +40,6 @@ def test_the_follower_applies_an_issue_and_searches_do_not(tmp_path):
                 assert time.monotonic() < deadline
                 time.sleep(0.02)
             assert not results.notices
-        issue_document(archive, "ke_hoach", {**DATA, "subject": "Kế hoạch hội giảng"}, date=dt.date(2025, 3, 3), pdf=False)
+        issue_document(archive, "ke_hoach", {**DATA, "subject": "Kế hoạch hội giảng"}, date=dt.date(2025, 3, 3),
+                       pdf=False)
         assert search_archive(archive, "hoi giang").total == 1  # no follower: the search applies it first
