@@ -34,6 +34,7 @@ STATE_FILE = "converter.json"
 HANG_S = 60.0
 PING_S = 1.0
 START_S = 60.0
+STOP_S = 5.0
 
 _chosen: str | None = None
 
@@ -99,6 +100,7 @@ class WarmConverter:
         self.hang_s = hang_s
         self.restarts = 0
         self.process: subprocess.Popen | None = None
+        self.pipe: str | None = None
         self._stack = ExitStack()
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -129,7 +131,7 @@ class WarmConverter:
         self._stopping.set()
         if self._watcher:
             self._watcher.join()
-        self._kill()
+        self._kill(gently=True)
         if self.state_file:
             self.state_file.unlink(missing_ok=True)
         self._stack.close()
@@ -155,24 +157,41 @@ class WarmConverter:
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, start_new_session=True,
                 pass_fds=fds, env={**os.environ, "DOCGEN_CONVERTER_FDS": ",".join(map(str, fds))})
         ready, _, _ = select.select([self.process.stdout], [], [], START_S)
-        if not ready or self.process.stdout.readline().strip() != b"ready":
+        answer = self.process.stdout.readline().split() if ready else []
+        if answer[:1] != [b"ready"]:
             self._kill()
             detail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no answer"]
             raise ConversionError(f"the warm converter did not start: {detail[0]}")
+        self.pipe = answer[1].decode() if len(answer) > 1 else None
         if self.state_file:
             _write_private(self.state_file, json.dumps({"socket": self.socket, "owner": os.getpid(),
                                                         "server": self.process.pid}))
 
-    def _kill(self) -> None:
+    def _kill(self, *, gently: bool = False) -> None:
+        """End the server and its soffice (the process group): asked to end first when `gently`
+        (serve stopping: LibreOffice closes its profile), killed at once otherwise (dead or hung)."""
         if self.process is None:
             return
+        if gently:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                    connection.settimeout(STOP_S)
+                    connection.connect(self.socket)
+                    _ask(connection, {"op": "stop"})
+                self.process.wait(STOP_S)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                pass
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the server and its soffice
+            os.killpg(self.process.pid, signal.SIGKILL)  # whatever is left of the group
         except ProcessLookupError:
             pass
         self.process.wait()
         self.process.stdout.close()
         self.process = None
+        if self.pipe:
+            for folder in ("/tmp", "/var/tmp"):  # where LibreOffice makes its pipe (sal/osl/unx/pipe.cxx)
+                Path(folder, f"OSL_PIPE_{os.getuid()}_{self.pipe}").unlink(missing_ok=True)
+            self.pipe = None
 
     def _watch(self) -> None:
         backoff = PING_S

@@ -6,12 +6,13 @@ docgen's virtual environment, so this file uses the standard library and uno onl
     /usr/bin/python3 -I docgen/converter_server.py SOCKET PROFILE_URL SOFFICE
 
 It starts soffice (a child in this process's group, so killing the group ends both), connects
-to it, listens on SOCKET and prints "ready". Each connection sends JSON lines:
+to it, listens on SOCKET and prints "ready PIPE" (the name of LibreOffice's own socket, which a
+killed soffice leaves in /tmp for the supervisor to remove). Each connection sends JSON lines:
 {"op": "convert", "source": PATH, "target": PATH, "to": "pdf"|"docx"} is answered
 {"ok": true} or {"error": TEXT, "unreadable": BOOL} (unreadable: LibreOffice could not load the
 file; otherwise LibreOffice itself failed); {"op": "ping"} is answered {"busy": SECONDS} (how
 long the conversion under way has run, 0 when idle), even while a conversion runs, so the
-supervisor (docgen/converter.py) can tell a hang. Conversions run one at a time. When soffice
+supervisor (docgen/converter.py) can tell a hang; {"op": "stop"} closes LibreOffice and exits. Conversions run one at a time. When soffice
 dies this process exits too: the supervisor starts both again.
 """
 
@@ -42,7 +43,7 @@ def props(**values):
 
 class Office:
     def __init__(self, profile_url, soffice):
-        pipe = "docgen-" + secrets.token_hex(16)  # its socket lives in /tmp: a name nobody can guess
+        self.pipe = pipe = "docgen-" + secrets.token_hex(16)  # its socket lives in /tmp: a name nobody can guess
         self.process = subprocess.Popen(
             [soffice, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
              f"-env:UserInstallation={profile_url}", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
@@ -95,6 +96,14 @@ class Office:
                 self.check_alive()
         return {"ok": True}
 
+    def stop(self):
+        """Close LibreOffice as a user would (its profile written, its pipe removed), then exit."""
+        try:
+            self.desktop.terminate()
+            self.process.wait(5)
+        finally:
+            os._exit(0)
+
     def check_alive(self):
         if self.process.poll() is not None:
             os._exit(3)
@@ -110,6 +119,10 @@ def serve(connection, office):
         for line in stream:
             try:
                 request = json.loads(line)
+                if request.get("op") == "stop":
+                    stream.write(b'{"ok": true}\n')
+                    stream.flush()
+                    office.stop()
                 if request.get("op") == "ping":
                     answer = {"busy": time.monotonic() - office.started if office.started else 0.0}
                 elif request.get("op") == "convert" and request.get("to") in FILTERS:
@@ -145,7 +158,7 @@ def main():
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(64)
-    print("ready", flush=True)
+    print("ready", office.pipe, flush=True)
     while True:
         connection, _ = listener.accept()
         threading.Thread(target=serve, args=(connection, office), daemon=True).start()
