@@ -165,6 +165,7 @@ def _convert_warm(inputs: list[Path], out: Path, to: str, timeout: float | None)
         except converter.Unreadable as exc:
             unreadable[link.stem] = str(exc)
         except converter.Unavailable:
+            (out / f"{link.stem}.{to}").unlink(missing_ok=True)  # LibreOffice may have died writing it
             break
     return unreadable
 
