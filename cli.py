@@ -1273,6 +1273,7 @@ def serve(ctx, host, port, workers, warm_pdf) -> None:
     Example: docgen --home docgen-data serve --port 8000
     """
     import os
+    import signal
     from contextlib import ExitStack
 
     import uvicorn
@@ -1281,8 +1282,14 @@ def serve(ctx, host, port, workers, warm_pdf) -> None:
     from docgen.errors import ConversionError
     from web.app import prepare_home
 
+    def terminated(signum, frame):
+        raise SystemExit(0)
+
     prepare_home(ctx.obj["home"])
     os.environ["DOCGEN_HOME"] = str(Path(ctx.obj["home"]).absolute())
+    # uvicorn stops on SIGTERM, then raises it again: it must end the process through the `with`
+    # below (which stops the warm converter), not by the default action.
+    signal.signal(signal.SIGTERM, terminated)
     with ExitStack() as stack:
         if warm_pdf:
             try:

@@ -121,6 +121,7 @@ class WarmConverter:
         try:
             self._launch()
         except BaseException:
+            self._kill()
             self._stack.close()
             raise
         self._watcher = threading.Thread(target=self._watch, name="docgen-converter", daemon=True)
