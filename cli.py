@@ -251,7 +251,9 @@ def include_secret_option(func):
 
 def open_archive(ctx: click.Context):
     from archive import Archive
+    from docgen.converter import use_home
 
+    use_home(ctx.obj["home"])  # a `docgen serve` of this home may have a LibreOffice running
     return Archive.open(ctx.obj["home"])
 
 
@@ -1315,9 +1317,11 @@ def token_revoke(ctx, name, token_id, actor) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--warm-pdf/--no-warm-pdf", default=True, show_default=True,
+              help="Keep one LibreOffice running for PDFs (a PDF then costs no LibreOffice start).")
 @click.pass_context
 @reports_errors
-def serve(ctx, host, port, workers) -> None:
+def serve(ctx, host, port, workers, warm_pdf) -> None:
     """Serve the home's search, documents and issuing in a browser and as an HTTP API.
 
     Users sign in with the accounts of `docgen user add`; the API takes `Authorization:
@@ -1326,16 +1330,32 @@ def serve(ctx, host, port, workers) -> None:
     Example: docgen --home docgen-data serve --port 8000
     """
     import os
+    import signal
+    from contextlib import ExitStack
 
     import uvicorn
 
+    from docgen.converter import ENVIRONMENT, WarmConverter
+    from docgen.errors import ConversionError
     from web.app import prepare_home
+
+    def terminated(signum, frame):
+        raise SystemExit(0)
 
     prepare_home(ctx.obj["home"])
     os.environ["DOCGEN_HOME"] = str(Path(ctx.obj["home"]).absolute())
-    click.echo(f"Serving {ctx.obj['home']} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", proxy_headers=True, server_header=False)
+    # uvicorn stops on SIGTERM, then raises it again: it must end the process through the `with`
+    # below (which stops the warm converter), not by the default action.
+    signal.signal(signal.SIGTERM, terminated)
+    with ExitStack() as stack:
+        if warm_pdf:
+            try:
+                os.environ[ENVIRONMENT] = stack.enter_context(WarmConverter(ctx.obj["home"])).socket
+            except ConversionError as exc:
+                click.echo(f"Warning: {exc}; each PDF starts LibreOffice", err=True)
+        click.echo(f"Serving {ctx.obj['home']} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+        uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", proxy_headers=True, server_header=False)
 
 if __name__ == "__main__":
     cli()

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ArchiveError
+from .errors import ArchiveError, WritersBusy
 
 # SQLite writers wait this long for the write lock; an issue holds it for tens of milliseconds.
 BUSY_TIMEOUT_S = 120
@@ -98,9 +98,10 @@ class Database:
     # -- transactions --------------------------------------------------------------------
 
     @contextmanager
-    def write(self, *, staging_alone: bool = False) -> Iterator["Database"]:
+    def write(self, *, staging_alone: bool = False, wait: bool = True) -> Iterator["Database"]:
         """A write transaction. `staging_alone`: no other writer runs meanwhile that could have a file
-        staged and not committed (recovery of the staging folder)."""
+        staged and not committed (recovery of the staging folder). Without `wait`, WritersBusy when
+        another writer holds the database (SQLite, whose writers take turns)."""
         raise NotImplementedError
         yield self
 
@@ -186,10 +187,10 @@ class SqliteDatabase(Database):
         return self.connection.in_transaction
 
     @contextmanager
-    def write(self, *, staging_alone: bool = False) -> Iterator["SqliteDatabase"]:
+    def write(self, *, staging_alone: bool = False, wait: bool = True) -> Iterator["SqliteDatabase"]:
         """BEGIN IMMEDIATE: SQLite's write lock, one writer at a time across processes (so the
         staging folder is always this writer's alone)."""
-        with self._writers_queue():
+        with self._writers_queue(wait):
             self.execute("BEGIN IMMEDIATE")
             self._writing = True
             try:
@@ -208,7 +209,7 @@ class SqliteDatabase(Database):
                 self._writing = False
 
     @contextmanager
-    def _writers_queue(self) -> Iterator[None]:
+    def _writers_queue(self, wait: bool = True) -> Iterator[None]:
         """Writers wait their turn on a file lock before BEGIN IMMEDIATE.
 
         SQLite's busy handler retries after sleeps of up to 100 ms, so a writer that has just
@@ -224,7 +225,10 @@ class SqliteDatabase(Database):
             return
         if self._queue_fd is None:
             self._queue_fd = os.open(self._writers_lock, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._queue_fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._queue_fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise WritersBusy(f"{self.name}: another writer holds the archive") from None
         try:
             yield
         finally:
@@ -493,7 +497,7 @@ class PostgresDatabase(Database):
         return self.connection.info.transaction_status != TransactionStatus.IDLE
 
     @contextmanager
-    def write(self, *, staging_alone: bool = False) -> Iterator["PostgresDatabase"]:
+    def write(self, *, staging_alone: bool = False, wait: bool = True) -> Iterator["PostgresDatabase"]:
         """A READ COMMITTED transaction: each statement sees what committed before it (so what a lock
         guards is read fresh once the lock is held); the staging folder held shared, or alone."""
         self._ensure()

@@ -21,3 +21,7 @@ class NotConforming(ArchiveError):
         lines = "\n".join(f"  - {finding}" for finding in findings)
         super().__init__(f"{source}: not issued, {len(findings)} finding(s) against Decree 30 "
                          f"(--strict); no number was used\n{lines}")
+
+
+class WritersBusy(ArchiveError):
+    """Archive.writing(wait=False) found another writer at work."""

@@ -179,12 +179,14 @@ class Archive:
     # -- transactions --------------------------------------------------------------------
 
     @contextmanager
-    def writing(self, *, staging_alone: bool = False) -> Iterator[Database]:
-        """A write transaction (archive/database.py): on SQLite one writer at a time across processes."""
+    def writing(self, *, staging_alone: bool = False, wait: bool = True) -> Iterator[Database]:
+        """A write transaction (archive/database.py): on SQLite one writer at a time across processes.
+        Without `wait`, WritersBusy is raised at once when another writer holds the archive (SQLite;
+        PostgreSQL's writers run side by side and only wait for the locks they take)."""
         if self.foreign_schema:
             raise ArchiveError(f"{self.db.name}: its schema is not docgen's ({'; '.join(self.foreign_schema)}): "
                                "nothing is written to it; run `docgen verify`, then restore the home from a backup")
-        with self.db.write(staging_alone=staging_alone) as db:
+        with self.db.write(staging_alone=staging_alone, wait=wait) as db:
             yield db
 
     @contextmanager

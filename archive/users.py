@@ -25,6 +25,7 @@ from . import audit
 from .database import Database
 from .errors import ArchiveError
 from .home import Archive
+from .uses import record_use  # noqa: F401 (the web's handlers audit what users view with it)
 
 # What each role may do; each role may do everything of the roles before it.
 ROLES = ("reader", "drafter", "clerk", "admin")
@@ -192,8 +193,3 @@ def user_for_token(db: Database, token: str) -> User | None:
                      (token_digest(token),)).fetchone()
     return get_user(db, row[0]) if row else None
 
-
-def record_use(archive: Archive, actor: str, action: str, **detail) -> None:
-    """Audit what a user did that changes nothing (a search, a view, a download, a login)."""
-    with archive.writing() as db:
-        audit.record(db, action, actor, **detail)

@@ -131,6 +131,45 @@ def _run(command: list[str], timeout: float, lock: int | None) -> subprocess.Com
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
+def _convert_once(soffice: str, inputs: list[Path], out: Path, to: str, timeout: float | None) -> str:
+    """Start LibreOffice once to convert `inputs` into `out`; what it printed."""
+    with _profile() as (profile, lock):
+        _keep_offline(profile)
+        command = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
+                   f"-env:UserInstallation={profile.as_uri()}", "--convert-to", to, "--outdir", str(out),
+                   *map(str, inputs)]
+        try:
+            result = _run(command, timeout or 60 + 10 * len(inputs), lock)
+        except subprocess.TimeoutExpired:
+            # Killed mid-run, the profile may be half written: the next run makes a new one.
+            shutil.rmtree(profile, ignore_errors=True)
+            raise ConversionError(f"LibreOffice did not finish converting {len(inputs)} file(s) in time") from None
+        except OSError as exc:
+            raise ConversionError(f"could not start LibreOffice ({soffice}): {exc}") from None
+    return result.stderr or result.stdout
+
+
+def _convert_warm(inputs: list[Path], out: Path, to: str, timeout: float | None) -> dict[str, str]:
+    """Convert through the warm converter (docgen.converter) when this process has one, as far
+    as it goes: what it could not read, by stem, with LibreOffice's reason. A file it did not
+    get to (it died or hung under it) is left for the one-shot run."""
+    from . import converter
+
+    sock = converter.running()
+    unreadable: dict[str, str] = {}
+    if not sock:
+        return unreadable
+    for link in inputs:
+        try:
+            converter.convert_one(sock, link, out / f"{link.stem}.{to}", to, timeout or 300.0)
+        except converter.Unreadable as exc:
+            unreadable[link.stem] = str(exc)
+        except converter.Unavailable:
+            (out / f"{link.stem}.{to}").unlink(missing_ok=True)  # LibreOffice may have died writing it
+            break
+    return unreadable
+
+
 def convert_to_pdf(docx_files: list[str | Path], out_dir: str | Path | None = None,
                    timeout: float | None = None) -> list[Path]:
     """Convert every .docx to PDF with a single LibreOffice start.
@@ -143,7 +182,8 @@ def convert_to_pdf(docx_files: list[str | Path], out_dir: str | Path | None = No
 
 def convert(files: list[str | Path], to: str, out_dir: str | Path | None = None, *,
             timeout: float | None = None, skip_failures: bool = False) -> list[Path | None]:
-    """Convert every file to format `to` ("pdf", "docx") with a single LibreOffice start.
+    """Convert every file to format `to` ("pdf", "docx") with a single LibreOffice start, or none
+    when this process has a warm converter (docgen.converter).
 
     Results are named like their source, next to it or in `out_dir`, in the input order.
     A file LibreOffice could not convert raises ConversionError, or with `skip_failures`
@@ -160,25 +200,18 @@ def convert(files: list[str | Path], to: str, out_dir: str | Path | None = None,
     targets = [(Path(out_dir) if out_dir else src.parent) / f"{src.stem}.{to}" for src in sources]
     if len(set(targets)) < len(targets):
         targets = [target.with_name(f"{index:05d}-{target.name}") for index, target in enumerate(targets)]
-    with tempfile.TemporaryDirectory(prefix="docgen-convert-") as tmp, _profile() as (profile, lock):
+    with tempfile.TemporaryDirectory(prefix="docgen-convert-") as tmp:
         work = Path(tmp)
-        _keep_offline(profile)
         inputs = []
         for index, src in enumerate(sources):
             link = work / f"{index:05d}{src.suffix.lower()}"
             os.symlink(src, link)
             inputs.append(link)
-        command = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={profile.as_uri()}",
-                   "--convert-to", to, "--outdir", str(work / "out"), *map(str, inputs)]
-        try:
-            result = _run(command, timeout or 60 + 10 * len(inputs), lock)
-        except subprocess.TimeoutExpired:
-            # Killed mid-run, the profile may be half written: the next run makes a new one.
-            shutil.rmtree(profile, ignore_errors=True)
-            raise ConversionError(f"LibreOffice did not finish converting {len(inputs)} file(s) in time") from None
-        except OSError as exc:
-            raise ConversionError(f"could not start LibreOffice ({soffice}): {exc}") from None
+        (work / "out").mkdir()
+        unreadable = _convert_warm(inputs, work / "out", to, timeout)
+        rest = [link for link in inputs if not (work / "out" / f"{link.stem}.{to}").is_file()
+                and link.stem not in unreadable]
+        output = _convert_once(soffice, rest, work / "out", to, timeout) if rest else ""
         results: list[Path | None] = []
         for index, (src, target) in enumerate(zip(sources, targets)):
             produced = work / "out" / f"{index:05d}.{to}"
@@ -186,7 +219,8 @@ def convert(files: list[str | Path], to: str, out_dir: str | Path | None = None,
                 if skip_failures:
                     results.append(None)
                     continue
-                detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+                detail = [unreadable[produced.stem]] if produced.stem in unreadable else \
+                    output.strip().splitlines()[-1:] or ["no output"]
                 raise ConversionError(f"{src}: LibreOffice produced no {to.upper()} ({detail[0]})")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(produced), target)

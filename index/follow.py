@@ -8,6 +8,10 @@ another home) is reconciled with the archive from zero: what differs is indexed,
 fingerprint, so an index that is nearly right costs little. A restore or a migration in the
 log does the same, since it may change any document.
 
+In the web service a Follower thread applies the changes moments after they are committed,
+and searches answer from the index as it stands (at most one round of the follower behind)
+without applying anything: a reader does not pay for a clerk's issue.
+
     from archive import Archive
     from index import catch_up, search_archive
 
@@ -17,7 +21,11 @@ log does the same, since it may change any document.
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from docgen.errors import DocgenError
 
@@ -107,8 +115,57 @@ def catch_up_or_notice(archive, *, progress: Progress | None = None) -> CatchUp:
 def search_archive(archive, text: str, *, progress: Progress | None = None, **options) -> SearchResults:
     """Search the archive (options as SearchIndex.search) once the index has caught up with it.
     When it cannot catch up (another process is at it, a full disk), the answer comes from the
-    index as it stands, with a notice saying so."""
-    state = catch_up_or_notice(archive, progress=progress)
+    index as it stands, with a notice saying so. While a Follower of this process keeps the
+    index up, the index as it stands is the answer."""
+    follower = _followers.get(archive.home)
+    if follower is not None and follower.keeping_up():
+        state = CatchUp()
+    else:
+        state = catch_up_or_notice(archive, progress=progress)
     results = SearchIndex.of_archive(archive).search(text, **options)
     results.notices.extend(state.notices)
     return results
+
+
+FOLLOW_S = 0.1  # how often the follower looks at the change log (one query when nothing is new)
+STALE_S = 5.0  # a follower without a round done for this long is not trusted: searches catch up again
+_followers: dict[Path, "Follower"] = {}
+
+
+class Follower:
+    """Applies an archive's changes to its index from a thread of this process, as they come:
+    `with Follower(home): ...` (the web service, for as long as it serves)."""
+
+    def __init__(self, home: str | Path, *, every: float = FOLLOW_S):
+        self.home = Path(home).absolute()
+        self.every = every
+        self.last_round = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="docgen-index-follower", daemon=True)
+
+    def __enter__(self) -> "Follower":
+        self._thread.start()
+        _followers[self.home] = self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _followers.pop(self.home, None)
+        self._stop.set()
+        self._thread.join()
+
+    def keeping_up(self) -> bool:
+        return self._thread.is_alive() and time.monotonic() - self.last_round < STALE_S
+
+    def _run(self) -> None:
+        from archive import Archive
+
+        archive = None
+        while not self._stop.wait(self.every):
+            try:
+                archive = archive or Archive.open(self.home)
+                if not catch_up_or_notice(archive).notices:  # another process applying: it keeps the index
+                    self.last_round = time.monotonic()
+            except Exception as exc:  # searches catch up themselves until it works again
+                print(f"docgen: {self.home}: the search index follower: {exc}", file=sys.stderr)
+        if archive is not None:
+            archive.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 
@@ -52,6 +53,17 @@ def prepare_home(home: str | os.PathLike) -> bytes:
     return path.read_bytes()
 
 
+def following(home: Path):
+    """While the service runs, the search index follows the archive from a thread (index.follow.Follower)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from index.follow import Follower
+
+        with Follower(home):
+            yield
+
+    return lifespan
 # Error pages: a title and, when the error says nothing more, what it means for the user.
 ERROR_PAGES = {403: ("Không có quyền", "Vai trò của bạn không được làm việc này."),
                404: ("Không tìm thấy", "Không có trang hoặc văn bản này."),
@@ -74,7 +86,7 @@ def error_page(request: Request, status: int, message: str):
 def create_app(home: str | os.PathLike | None = None) -> FastAPI:
     home = Path(home or os.environ.get("DOCGEN_HOME", "docgen-data")).absolute()
     app = FastAPI(title="docgen", description="Văn bản hành chính theo Nghị định 30/2020/NĐ-CP: tra cứu, ban hành",
-                  version="0.1.0")
+                  version="0.1.0", lifespan=following(home))
     app.state.home = home
     app.state.secret = prepare_home(home)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
