@@ -27,6 +27,7 @@ from pathlib import Path
 
 BIN_DIRS = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"]
 PREFIX = "docgen-pg-"
+OWNER = "owner.pid"  # the pytest process that made the folder
 SUPERUSER = "postgres"
 
 
@@ -57,16 +58,20 @@ def _as_server_user() -> list[str]:
 
 
 def remove_stale() -> None:
-    """Folders of earlier runs whose postmaster died (a killed pytest) are removed."""
+    """Folders of earlier runs whose postmaster and maker both died (a killed pytest) are removed; a
+    folder another pytest is still making (initdb running, no postmaster yet) is left alone."""
     for folder in glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + "*")):
-        pid_file = Path(folder, "data", "postmaster.pid")
-        try:
-            pid = int(pid_file.read_text().split("\n", 1)[0])
-            os.kill(pid, 0)
-            continue  # alive: another run's cluster
-        except (OSError, ValueError):
-            pass
+        if any(_alive(Path(folder, *name)) for name in (("data", "postmaster.pid"), (OWNER,))):
+            continue
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid_file: Path) -> bool:
+    try:
+        os.kill(int(pid_file.read_text().split("\n", 1)[0]), 0)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 class Cluster:
@@ -77,6 +82,7 @@ class Cluster:
         self.prefix = _as_server_user()
         remove_stale()
         self.folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (self.folder / OWNER).write_text(f"{os.getpid()}\n")
         self.data = self.folder / "data"
         self.socket_dir = self.folder
         self.durable = durable
