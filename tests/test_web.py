@@ -10,24 +10,15 @@ from click.testing import CliRunner
 
 from cli import cli
 
-from .web_home import DATA, PASSWORD, make_web_home
+from .web_home import DATA, PASSWORD, bearer, login, make_web_home, web_site
 
 pytest.importorskip("fastapi")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from fastapi.testclient import TestClient
+    return web_site(tmp_path_factory, "web")
 
-    from web.app import create_app
-
-    home = tmp_path_factory.mktemp("web") / "home"
-    tokens = make_web_home(home)
-    return TestClient(create_app(home)), tokens, home
-
-
-def bearer(tokens, name):
-    return {"Authorization": f"Bearer {tokens[name]}"}
 
 
 def audit_rows(home, action):
@@ -120,13 +111,6 @@ def test_bad_data_gets_the_cli_field_messages_and_uses_no_number(site):
     assert client.post("/api/documents", json={"kind": "ke_hoach"}, headers=bearer(tokens, "vanthu")).status_code == 422
     listed = client.get("/api/documents", params={"year": 2025}, headers=bearer(tokens, "vanthumat")).json()
     assert [d["number"] for d in listed["documents"] if d["register"] == "chung"] == [1, 2, 3]
-
-
-def login(client, name, password=PASSWORD):
-    client.cookies.clear()
-    client.get("/login")
-    return client.post("/login", data={"name": name, "password": password, "csrf": client.cookies["docgen_csrf"]},
-                       follow_redirects=False)
 
 
 def test_login_gives_a_signed_httponly_samesite_cookie_and_pages_follow_the_role(site):

@@ -17,31 +17,19 @@ from docgen.forms import HELP, form_data
 from docgen.kinds import KINDS
 
 from .conftest import AGENCY
-from .web_home import PASSWORD, make_web_home
+from .web_home import PASSWORD, bearer, login, web_site
 
 pytest.importorskip("fastapi")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from web.app import create_app
-
-    home = tmp_path_factory.mktemp("form") / "home"
-    tokens = make_web_home(home)
-    return TestClient(create_app(home)), tokens, home
+    return web_site(tmp_path_factory, "form")
 
 
-def bearer(tokens, name):
-    return {"Authorization": f"Bearer {tokens[name]}"}
 
-
-def login(client, name):
-    client.cookies.clear()
-    client.get("/login")
-    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": client.cookies["docgen_csrf"]},
-                       follow_redirects=False).status_code == 303
+def signed_in(client, name):
+    assert login(client, name).status_code == 303
 
 
 class FormReader(HTMLParser):
@@ -153,7 +141,7 @@ def test_every_field_description_has_its_vietnamese_help():
 @pytest.mark.parametrize("kind", [k for k in KINDS if KINDS[k].numbered])
 def test_the_example_button_fills_a_form_that_posts_back_the_example(site, kind):
     client, _, _ = site
-    login(client, "vanthu")
+    signed_in(client, "vanthu")
     page = client.get("/issue", params={"kind": kind, "example": "true"})
     assert page.status_code == 200
     agency = load_agency(AGENCY)
@@ -163,7 +151,7 @@ def test_the_example_button_fills_a_form_that_posts_back_the_example(site, kind)
 
 def test_a_clerk_adds_rows_previews_the_draft_pdf_and_issues_from_the_form(site, soffice):
     client, _, home = site
-    login(client, "vanthu")
+    signed_in(client, "vanthu")
     page = client.get("/issue", params={"kind": "quyet_dinh_khen_thuong", "example": "true"})
     fields = posted(page.text)
     rows = len([name for name in fields if name.endswith("].name")])
@@ -185,7 +173,7 @@ def test_a_clerk_adds_rows_previews_the_draft_pdf_and_issues_from_the_form(site,
     stored = json.loads(CliRunner().invoke(cli, ["--home", str(home), "show", issued.headers["location"].split("/")[-1],
                                                  "--json"]).stdout)
     assert stored["kind"] == "quyet_dinh_khen_thuong" and stored["issued_by"] == "vanthu"
-    login(client, "vanthumat")
+    signed_in(client, "vanthumat")
     assert client.get(link).status_code == 404  # another clerk's draft
 
 
@@ -197,7 +185,7 @@ def numbers(client, tokens):
 def test_form_errors_are_the_cli_messages_beside_the_fields_and_use_no_number(site):
     client, tokens, _ = site
     before = numbers(client, tokens)
-    login(client, "vanthu")
+    signed_in(client, "vanthu")
     page = client.get("/issue", params={"kind": "quyet_dinh_khen_thuong", "example": "true"})
     fields = posted(page.text, subject="", **{"nominees[2].type": "ban", "bonus.collective": "nhiều"})
     for action in ("preview", "issue"):
@@ -223,7 +211,7 @@ def test_a_clerk_without_the_secret_right_cannot_issue_a_secret_document(site):
     data = {**example_data("giay_moi"), "secrecy": "mật"}
     assert client.post("/api/documents", json={"kind": "giay_moi", "data": data},
                        headers=bearer(tokens, "vanthu")).status_code == 403
-    login(client, "vanthu")
+    signed_in(client, "vanthu")
     page = client.get("/issue", params={"kind": "giay_moi", "example": "true"})
     for action in ("preview", "issue"):
         refused = client.post("/issue", data=posted(page.text, secrecy="MẬT", action=action), follow_redirects=False)
@@ -247,7 +235,7 @@ def test_search_pages_by_offset_with_counts_that_hide_secret_documents(site):
     assert [h["id"] for h in cli_second] == [second["hits"][0]["id"]]
     secret = client.get("/api/search", params={"q": ""}, headers=bearer(tokens, "vanthumat")).json()
     assert secret["total"] > first["total"] and sum(secret["counts"]["status"].values()) == secret["total"]
-    login(client, "donvi")
+    signed_in(client, "donvi")
     page = client.get("/", params={"q": "ke hoach", "limit": 1})
     assert "Đang có hiệu lực (2)" in page.text and "Kế hoạch (2)" in page.text  # in the filters' choices
     assert 'Kế hoạch</a> <span class="count">(2)</span>' in page.text  # and beside them, as links
@@ -260,7 +248,7 @@ def test_error_pages_are_in_vietnamese_with_the_menu(site):
     from fastapi.testclient import TestClient
 
     client, _, home = site
-    login(client, "vanthu")
+    signed_in(client, "vanthu")
     missing = client.get("/no-such-page")
     assert missing.status_code == 404 and "<h1>Không tìm thấy</h1>" in missing.text
     assert 'href="/issue">Ban hành</a>' in missing.text  # the menu of the clerk signed in
@@ -268,7 +256,7 @@ def test_error_pages_are_in_vietnamese_with_the_menu(site):
     bad = client.get("/", params={"year": "hai nghìn"})
     assert bad.status_code == 422 and "<h1>Dữ liệu không hợp lệ</h1>" in bad.text and "year" in bad.text
     assert client.get("/", params={"limit": 0}).status_code == 422
-    login(client, "donvi")
+    signed_in(client, "donvi")
     refused = client.get("/issue")
     assert refused.status_code == 403 and "<h1>Không có quyền</h1>" in refused.text and "Đăng xuất" in refused.text
 

@@ -14,21 +14,15 @@ import yaml
 
 from .test_dossier_build import CAMPAIGN, example_rows
 from .test_dossier_sheet import write_xlsx
-from .test_web import audit_rows, bearer, login
-from .web_home import DATA, make_web_home
+from .test_web import audit_rows
+from .web_home import DATA, bearer, login, web_site
 
 pytest.importorskip("fastapi")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from web.app import create_app
-
-    home = tmp_path_factory.mktemp("pages") / "home"
-    tokens = make_web_home(home)
-    return TestClient(create_app(home)), tokens, home
+    return web_site(tmp_path_factory, "pages")
 
 
 def csrf_of(page) -> str:

@@ -33,3 +33,26 @@ def make_web_home(home: Path) -> dict[str, str]:
             add_user(archive, name, role, secret=secret, password=PASSWORD, actor="test")
             tokens[name] = create_token(archive, name, actor="test")[1]
     return tokens
+
+
+def web_site(tmp_path_factory, name: str):
+    """A web home (make_web_home) served by an ASGI test client: (client, tokens, home)."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    home = tmp_path_factory.mktemp(name) / "home"
+    tokens = make_web_home(home)
+    return TestClient(create_app(home)), tokens, home
+
+
+def bearer(tokens: dict[str, str], name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens[name]}"}
+
+
+def login(client, name: str, password: str = PASSWORD):
+    """Sign in through the login page as a browser does (its CSRF cookie, then the form)."""
+    client.cookies.clear()
+    client.get("/login")
+    return client.post("/login", data={"name": name, "password": password, "csrf": client.cookies["docgen_csrf"]},
+                       follow_redirects=False)
