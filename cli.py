@@ -1319,15 +1319,19 @@ def token_revoke(ctx, name, token_id, actor) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--warm-pdf/--no-warm-pdf", default=True, show_default=True,
               help="Keep one LibreOffice running for PDFs (a PDF then costs no LibreOffice start).")
+@click.option("--forwarded-allow-ips", "proxies", default="127.0.0.1", show_default=True, metavar="IPS",
+              help="Comma-separated addresses of the reverse proxies or load balancers whose X-Forwarded-For and "
+                   "X-Forwarded-Proto are believed (the client's address limits login attempts).")
 @click.pass_context
 @reports_errors
-def serve(ctx, host, port, workers, warm_pdf) -> None:
+def serve(ctx, host, port, workers, warm_pdf, proxies) -> None:
     """Serve the home's search, documents and issuing in a browser and as an HTTP API.
 
     Users sign in with the accounts of `docgen user add`; the API takes `Authorization:
     Bearer TOKEN` (`docgen token create`). Behind a reverse proxy with TLS, see README.
 
     Example: docgen --home docgen-data serve --port 8000
+    Behind a load balancer at 10.0.0.5: docgen serve --host 0.0.0.0 --forwarded-allow-ips 10.0.0.5
     """
     import os
     import signal
@@ -1355,7 +1359,7 @@ def serve(ctx, host, port, workers, warm_pdf) -> None:
                 click.echo(f"Warning: {exc}; each PDF starts LibreOffice", err=True)
         click.echo(f"Serving {ctx.obj['home']} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
         uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", proxy_headers=True, server_header=False)
+                    log_level="warning", proxy_headers=True, forwarded_allow_ips=proxies, server_header=False)
 
 if __name__ == "__main__":
     cli()

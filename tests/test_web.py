@@ -294,3 +294,31 @@ def test_revoke_replace_register_render_and_check_follow_the_roles(tmp_path):
     assert checked["ok"] is True and checked["findings"] == []
     not_docx = client.post("/api/check", files={"file": ("a.docx", b"hello")}, headers=bearer(tokens, "soanthao"))
     assert not_docx.status_code == 422 and "not a .docx" in not_docx.json()["detail"]
+
+
+@pytest.mark.parametrize("proxies, other_client", [("127.0.0.1", 401), ("10.9.9.9", 429)])
+def test_login_attempts_count_by_the_address_a_trusted_proxy_forwards(tmp_path, proxies, other_client):
+    """Behind a proxy whose address is given to --forwarded-allow-ips, five failures from one client
+    do not lock out another; an untrusted X-Forwarded-For is ignored (every client is the proxy)."""
+    import httpx
+
+    from archive import Archive
+    from archive.users import add_user
+
+    from .conftest import AGENCY
+    from .web_home import served
+
+    with Archive.init(tmp_path / "home", AGENCY, actor="test") as archive:
+        for name in ("a", "b", "c", "d", "e", "f", "g"):
+            add_user(archive, name, "reader", password=PASSWORD, actor="test")
+
+    def attempt(url, name, client_address):
+        with httpx.Client(base_url=url, headers={"X-Forwarded-For": client_address}) as client:
+            client.get("/login")
+            return client.post("/login", data={"name": name, "password": "sai", "csrf": client.cookies["docgen_csrf"]}
+                               ).status_code
+
+    with served(tmp_path / "home", "--no-warm-pdf", "--forwarded-allow-ips", proxies) as url:
+        assert [attempt(url, name, "203.0.113.7") for name in "abcde"] == [401] * 5
+        assert attempt(url, "f", "203.0.113.7") == 429
+        assert attempt(url, "g", "198.51.100.9") == other_client

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from archive import Archive, issue_document
 from archive.users import add_user, create_token
 
-from .conftest import AGENCY
+from .conftest import AGENCY, ROOT
 from .test_render import PLAN
 
 DATA = json.loads(json.dumps({k: v for k, v in PLAN.items() if k != "agency"}, default=str))
@@ -56,3 +65,30 @@ def login(client, name: str, password: str = PASSWORD):
     client.get("/login")
     return client.post("/login", data={"name": name, "password": password, "csrf": client.cookies["docgen_csrf"]},
                        follow_redirects=False)
+
+
+@contextmanager
+def served(home: Path, *options: str) -> Iterator[str]:
+    """`docgen serve` on a free port of 127.0.0.1 (with `options`), running until the block ends: its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-c", "from cli import cli; cli()", "--home", str(home), "serve",
+                                "--port", str(port), *options], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"{url}/api/health", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            process.kill()
+            pytest.fail(f"docgen serve did not start: {process.communicate()[0].decode()}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
