@@ -100,42 +100,52 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     actor = actor or audit.default_actor()
     content = content_digest(doc)
 
-    staged, committed = None, False
-    try:
-        with archive.writing() as db:
-            if reuse and (earlier := issued_from(db, content)) is not None:
-                record = load_record(db, earlier, archive.store)
-                return Issued(record, [*warnings, f"{record.number_symbol} (id {record.id}) was already issued from "
-                                                  "the same data: that document is used, no new number was taken"])
-            number = archive.registers.next_number(db, register, issue_date)
-            issued = doc.with_number(number, issue_date)
-            rendered = preview.rendered if number == expected else render_document(issued)
-            staged = archive.store.stage(rendered.docx)
-            document_id = _insert(db, issued, register, archive, pdf, actor)
-            db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",
-                       (document_id, staged, len(rendered.docx), audit.now()))
-            audit.record(db, "issue", actor, document_id, number_symbol=issued.number_symbol,
-                         register=register, year=issue_date.year, source=doc.source, content=content)
-            changelog.record(db, "issue", document_id=document_id)
-        committed = True
-        archive.store.publish(staged)
-    except BaseException as exc:
-        if staged and not committed:
-            archive.store.settle([staged], committed)
-        unknown = isinstance(exc, ConnectionLost) and exc.committed is None
-        if isinstance(exc, (OSError, DatabaseError)):
-            if unknown:
-                raise ArchiveError(f"{archive.home}: the connection to the database was lost while the document was "
-                                   f"recorded ({exc}): run `docgen verify` (or `docgen list`) to see whether it was "
-                                   "issued; its file is kept until then") from exc
-            if committed:  # the next open of the archive publishes the staged file
-                warnings.append(f"the document is issued; its file stays staged until the archive is next "
-                                f"opened ({exc})")
+    renderings = {expected: preview.rendered}  # by the number each was rendered with
+    while True:
+        staged, committed = None, False
+        try:
+            with archive.writing() as db:
+                if reuse and (earlier := issued_from(db, content)) is not None:
+                    record = load_record(db, earlier, archive.store)
+                    return Issued(record, [*warnings, f"{record.number_symbol} (id {record.id}) was already issued "
+                                                      "from the same data: that document is used, no new number was taken"])
+                number = archive.registers.next_number(db, register, issue_date)
+                issued = doc.with_number(number, issue_date)
+                rendered = renderings.get(number)
+                if rendered is None:
+                    if len(renderings) <= RENDERS_OUTSIDE_THE_LOCK:
+                        raise _NumberTaken(number)  # rolled back: the lock goes to the next writer at once
+                    rendered = render_document(issued)
+                staged = archive.store.stage(rendered.docx)
+                document_id = _insert(db, issued, register, archive, pdf, actor)
+                db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",
+                           (document_id, staged, len(rendered.docx), audit.now()))
+                audit.record(db, "issue", actor, document_id, number_symbol=issued.number_symbol,
+                             register=register, year=issue_date.year, source=doc.source, content=content)
+                changelog.record(db, "issue", document_id=document_id)
+            committed = True
+            archive.store.publish(staged)
+        except _NumberTaken as taken:
+            renderings[taken.number] = render_document(doc.with_number(taken.number, issue_date))
+            continue
+        except BaseException as exc:
+            if staged and not committed:
+                archive.store.settle([staged], committed)
+            unknown = isinstance(exc, ConnectionLost) and exc.committed is None
+            if isinstance(exc, (OSError, DatabaseError)):
+                if unknown:
+                    raise ArchiveError(f"{archive.home}: the connection to the database was lost while the document "
+                                       f"was recorded ({exc}): run `docgen verify` (or `docgen list`) to see whether it "
+                                       "was issued; its file is kept until then") from exc
+                if committed:  # the next open of the archive publishes the staged file
+                    warnings.append(f"the document is issued; its file stays staged until the archive is next "
+                                    f"opened ({exc})")
+                else:
+                    raise ArchiveError(f"{archive.home}: could not record the document ({exc}); nothing was issued "
+                                       "and no number was used") from exc
             else:
-                raise ArchiveError(f"{archive.home}: could not record the document ({exc}); nothing was issued "
-                                   "and no number was used") from exc
-        else:
-            raise
+                raise
+        break
 
     if pdf:
         try:
@@ -152,6 +162,17 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
             warnings.append(f"the document is issued but not signed ({exc}): run `docgen sign {document_id}` "
                             "to sign it")
     return Issued(load_record(archive.db, document_id, archive.store), warnings)
+
+
+# When another clerk took the number the document was rendered with, it is rendered again with the
+# next free number outside the writers' lock (up to this many times) before it is rendered under the
+# lock: rendering (~100-200 ms) under it made every writer wait, whatever the number of writers.
+RENDERS_OUTSIDE_THE_LOCK = 2
+
+
+class _NumberTaken(Exception):
+    def __init__(self, number: int):
+        self.number = number
 
 
 def _signatories(archive: Archive, doc: Document, pdf: bool, prompt):

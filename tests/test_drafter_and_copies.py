@@ -121,3 +121,32 @@ def test_a_document_issued_while_one_is_checked_makes_it_render_again_with_the_n
         assert record.number == 2
         stored = docx.Document(record.files["docx"].path)
         assert stored.tables[0].rows[1].cells[0].paragraphs[0].text == "Số: 02/KH-SGD&ĐT"
+
+
+def test_a_number_taken_meanwhile_is_rendered_again_outside_the_lock_twice_then_under_it(tmp_path, monkeypatch):
+    """Rendering under the writers' lock makes every other clerk wait: a document whose number was taken
+    is rendered again with the next free one after the lock is let go, and only at the third miss under it."""
+    import datetime as dt
+
+    import archive.issuing as issuing
+    from archive import Archive, issue_document
+
+    data = {k: v for k, v in PLAN.items() if k != "agency"}
+    rendering, seen, others = issuing.render_document, [], []
+
+    def render(doc):
+        if others:  # another clerk's own rendering
+            return rendering(doc)
+        seen.append((doc.number, opened.db.in_transaction))
+        if not opened.db.in_transaction:
+            others.append(1)
+            issue_document(opened, "ke_hoach", data, date=dt.date(2025, 1, 5), pdf=False)
+            others.pop()
+        return rendering(doc)
+
+    with Archive.init(tmp_path / "home", AGENCY) as opened:
+        monkeypatch.setattr(issuing, "render_document", render)
+        record = issue_document(opened, "ke_hoach", data, date=dt.date(2025, 1, 5), pdf=False).record
+    assert seen == [(1, False), (2, False), (3, False), (4, True)]
+    assert record.number == 4
+    assert docx.Document(record.files["docx"].path).tables[0].rows[1].cells[0].paragraphs[0].text == "Số: 04/KH-SGD&ĐT"
