@@ -40,7 +40,8 @@ SERVER_WRITERS, SERVER_ISSUES = (1, 4, 8), 64
 VERIFY_DOCUMENTS = 10_000
 
 # One writer process: prints, per issue, its latency, how long it held the register's lock (from
-# taking it, when the next number is read, to the commit) and whether it rendered again under it.
+# taking it, when the next number is read, to the commit; a transaction rolled back because the number
+# was taken meanwhile is not counted) and whether it rendered again under it.
 WRITER = """
 import datetime as dt, os, sys, time
 from contextlib import contextmanager
@@ -52,16 +53,20 @@ marks = {{}}
 real_writing = Archive.writing
 
 @contextmanager
-def writing(self):
-    with real_writing(self) as db:
-        yield db
+def writing(self, **options):
+    try:
+        with real_writing(self, **options) as db:
+            yield db
+    except BaseException:  # rolled back (the number was taken meanwhile): the lock is let go at once
+        marks.pop("taken", None)
+        raise
     if "taken" in marks:
         marks["held"] = time.perf_counter() - marks.pop("taken")
 
 Archive.writing = writing
 real_render = issuing.render_document
 
-def render_document(*args, **kwargs):  # called under the lock when the number taken is not the preview's
+def render_document(*args, **kwargs):  # under the lock only after the number was taken meanwhile three times
     if "taken" in marks:
         marks["again"] = 1
     return real_render(*args, **kwargs)
