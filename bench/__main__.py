@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "render", "issue", "dossier", "search", "ocr", "signing", "web"]
+BENCHMARKS = ["startup", "render", "issue", "dossier", "search", "importing", "ocr", "signing", "web"]
 
 for name in sys.argv[1:] or BENCHMARKS:
     print(f"\n== bench/{name}.py ==")
