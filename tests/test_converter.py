@@ -114,9 +114,8 @@ def test_a_hung_converter_is_killed_and_started_again_and_the_pdf_still_made(usi
     pdf = convert_to_pdf([plan_docx], tmp_path)[0]  # LibreOffice started for it once the hang is found
     assert len(pngs(pdf)) >= 3
     wait_for(lambda: using.restarts > restarts)
-    assert group_member(pgid, "soffice.bin") is None  # the whole group went, the stopped one too
-    with pytest.raises(ProcessLookupError):
-        os.kill(target, 0)
+    assert group_member(pgid, "soffice.bin") is None  # the whole group went
+    assert group_member(pgid, stopped) is None  # the stopped one too (as a zombie it may still await its reaper)
 
 
 def free_port() -> int:
