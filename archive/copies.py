@@ -29,7 +29,7 @@ from docgen.copy_block import FORMS, KIND, CopyForm, copy_symbol, recipients_lin
 from docgen.vietnamese import number_symbol, short_date
 
 from . import audit, changelog
-from .database import Database, DatabaseError
+from .database import Database
 from .errors import ArchiveError
 from .home import Archive
 from .pdf_copies import make_pdfs
@@ -103,34 +103,25 @@ def _record(archive: Archive, made: tuple[bytes, bytes, int], number: int, sourc
     """Record the copy made with `number` under the writers' lock; None (nothing recorded) when
     that number was taken meanwhile."""
     block, pdf, page_count = made
-    staged, committed = [], False
-    try:
-        with archive.writing() as db:
-            db.lock_document(source.id)  # PostgreSQL: a revoke of the source waits for this copy, or it for the revoke
-            _check_source(db, load_record(db, source.id), form, [])  # revoked meanwhile?
-            if archive.registers.next_number(db, register, date) != number:
-                return None
-            for content in (block, pdf):
-                staged.append(archive.store.stage(content))
-            copy_id, copy_number_symbol = _insert(db, archive, source, form, register, number, date, signing,
-                                                  signer, lines, picked, actor)
-            db.executemany("INSERT INTO files (document_id, role, sha256, size, pages, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)",
-                           [(copy_id, "docx", staged[0], len(block), None, audit.now()),
-                            (copy_id, "pdf", staged[1], len(pdf), page_count, audit.now())])
-            db.execute("INSERT INTO copies (document_id, source_id, form, pages) VALUES (?, ?, ?, ?)",
-                       (copy_id, source.id, form.key, picked))
-            audit.record(db, "copy", actor, copy_id, number_symbol=copy_number_symbol, register=register,
-                         year=date.year, form=form.key, source_id=source.id,
-                         source_number_symbol=source.number_symbol)
-            changelog.record(db, "issue", document_id=copy_id)
-        committed = True
-        return copy_id
-    except DatabaseError as exc:
-        raise ArchiveError(f"{archive.home}: could not record the copy ({exc}); nothing was recorded and no "
-                           "number was used") from exc
-    finally:
-        archive.store.settle(staged, committed)
+    with archive.writing_files("the copy", "recorded", "nothing was recorded and no number was used") as (db, stage):
+        db.lock_document(source.id)  # PostgreSQL: a revoke of the source waits for this copy, or it for the revoke
+        _check_source(db, load_record(db, source.id), form, [])  # revoked meanwhile?
+        if archive.registers.next_number(db, register, date) != number:
+            return None
+        staged = [stage(content) for content in (block, pdf)]
+        copy_id, copy_number_symbol = _insert(db, archive, source, form, register, number, date, signing,
+                                              signer, lines, picked, actor)
+        db.executemany("INSERT INTO files (document_id, role, sha256, size, pages, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       [(copy_id, "docx", staged[0], len(block), None, audit.now()),
+                        (copy_id, "pdf", staged[1], len(pdf), page_count, audit.now())])
+        db.execute("INSERT INTO copies (document_id, source_id, form, pages) VALUES (?, ?, ?, ?)",
+                   (copy_id, source.id, form.key, picked))
+        audit.record(db, "copy", actor, copy_id, number_symbol=copy_number_symbol, register=register,
+                     year=date.year, form=form.key, source_id=source.id,
+                     source_number_symbol=source.number_symbol)
+        changelog.record(db, "issue", document_id=copy_id)
+    return copy_id
 
 
 def _check_source(db: Database, source: DocumentRecord, form: CopyForm, warnings: list[str]) -> None:

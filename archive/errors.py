@@ -25,3 +25,12 @@ class NotConforming(ArchiveError):
 
 class WritersBusy(ArchiveError):
     """Archive.writing(wait=False) found another writer at work."""
+
+
+class StagedUntilOpened(ArchiveError):
+    """A change committed whose files could not be moved into the store: they stay staged and the
+    next open of the archive publishes them (the change itself stands)."""
+
+
+class SecretRefused(ArchiveError):
+    """A secret document issued by someone who may not see secret documents (the web answers 403)."""

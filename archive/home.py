@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -31,8 +31,9 @@ from docgen.workfolder import WorkFolder
 
 from . import audit, changelog
 from .changelog import Change, LogEnd
-from .database import Database, DatabaseError, ServerRefused, check_database_url, open_database, safe_url
-from .errors import ArchiveError
+from .database import (ConnectionLost, Database, DatabaseError, ServerRefused, check_database_url, open_database,
+                       safe_url)
+from .errors import ArchiveError, StagedUntilOpened
 from .schema import SCHEMA_VERSION, migrate, schema_problems, schema_version
 from .schema import create as create_schema
 from .store import FileStore
@@ -79,11 +80,10 @@ class Archive:
         if database is not None:
             check_database_url(database, "--database")
         load_agency(agency)  # a bad agency file stops here, before anything is created
-        if config is not None:
-            given = load_model(ArchiveConfig, config)
-            if database is not None and given.database is not None:
-                raise ArchiveError(f"{config}: names a database and --database gives one too: give it once")
-            database = database or given.database
+        named = load_model(ArchiveConfig, config).database if config is not None else None  # by the config file
+        if database is not None and named is not None:
+            raise ArchiveError(f"{config}: names a database and --database gives one too: give it once")
+        database = database or named
         home.parent.mkdir(parents=True, exist_ok=True)
         # Built beside the target and renamed into place: a failed init leaves nothing.
         with building_beside(home, "init") as build:
@@ -91,7 +91,7 @@ class Archive:
             copy_private(agency, build / AGENCY_FILE)
             if config is not None:
                 copy_private(config, build / CONFIG_FILE)
-            if database is not None and (config is None or load_model(ArchiveConfig, config).database is None):
+            if database is not None and named is None:
                 record_database(build / CONFIG_FILE, database)
             if database is None:
                 db = open_database(build / DATABASE)
@@ -188,6 +188,40 @@ class Archive:
                                "nothing is written to it; run `docgen verify`, then restore the home from a backup")
         with self.db.write(staging_alone=staging_alone, wait=wait) as db:
             yield db
+
+    @contextmanager
+    def writing_files(self, what: str, done: str, refused: str) -> Iterator[tuple[Database, Callable[[bytes], str]]]:
+        """A write transaction whose rows name files put in staging with the `stage(data) -> sha256` it
+        yields: staging is synced once before the commit, the files are published after it, discarded
+        if it rolls back, and kept for the next open's recovery when a lost connection left the commit
+        unknown. A failure of the database or the disk is an ArchiveError naming `what` and saying
+        what was not done (`refused`), or, commit unknown, how to find out whether it was `done`."""
+        staged: list[str] = []
+
+        def stage(data: bytes) -> str:
+            staged.append(self.store.stage(data))
+            return staged[-1]
+
+        try:
+            with self.writing() as db:
+                yield db, stage
+                if staged:
+                    self.store.sync_staging()
+        except (OSError, DatabaseError) as exc:
+            if isinstance(exc, ConnectionLost) and exc.committed is None:  # the next open's recovery settles them
+                raise ArchiveError(f"{self.home}: the connection to the database was lost while {what} was recorded "
+                                   f"({exc}): run `docgen verify` (or `docgen list`) to see whether it was {done}; "
+                                   "its files are kept until then") from exc
+            self.store.settle(staged, committed=False)
+            raise ArchiveError(f"{self.home}: could not record {what} ({exc}); {refused}") from exc
+        except BaseException:
+            self.store.settle(staged, committed=False)
+            raise
+        try:
+            self.store.settle(staged, committed=True)
+        except OSError as exc:
+            raise StagedUntilOpened(f"{what} is {done}; its files stay staged until the archive is next opened "
+                                    f"({exc})") from exc
 
     @contextmanager
     def reading(self) -> Iterator[Database]:

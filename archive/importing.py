@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import audit, changelog
-from .database import DatabaseError
-from .errors import ArchiveError
+from .errors import ArchiveError, StagedUntilOpened
 from .home import Archive
 from .store import sha256_bytes
 
@@ -117,9 +116,10 @@ def store_many(archive: Archive, incoming: list[Incoming], *,
             continue
         data = Path(item.original).read_bytes()
         rows[position] = (_row(item, data, actor), data, _signatures(archive, data) if item.format == "pdf" else [])
-    staged, committed, new_ids = [], False, {}
+    new_ids: dict[int, int] = {}
+    names = ", ".join(str(item.original) for item in incoming[:3]) + (", ..." if len(incoming) > 3 else "")
     try:
-        with archive.writing() as db:
+        with archive.writing_files(names, "imported", "nothing was imported") as (db, stage):
             earlier: dict[str, int] = {}
             for position, (row, data, signatures) in rows.items():
                 original = incoming[position].original
@@ -131,7 +131,7 @@ def store_many(archive: Archive, incoming: list[Incoming], *,
                     results[position] = ArchiveError(f"{original}: already imported as i{existing} (same content); "
                                                      "nothing was changed")
                     continue
-                staged.append(archive.store.stage(data, sync_folder=False))
+                stage(data)
                 columns, marks = ", ".join(row), ", ".join("?" for _ in row)
                 new_id = db.execute(f"INSERT INTO imported ({columns}) VALUES ({marks}) RETURNING id",
                                     list(row.values())).fetchone()[0]
@@ -140,17 +140,8 @@ def store_many(archive: Archive, incoming: list[Incoming], *,
                              **({"signatures": signatures} if signatures else {}))
                 changelog.record(db, "import", imported_id=new_id)
                 new_ids[position] = earlier[row["sha256"]] = new_id
-            if staged:
-                archive.store.sync_staging()
-        committed = True
-        archive.store.settle(staged, committed)
-    except BaseException as exc:
-        if staged and not committed:
-            archive.store.settle(staged, committed)
-        if isinstance(exc, (OSError, DatabaseError)) and not committed:
-            names = ", ".join(str(item.original) for item in incoming[:3]) + (", ..." if len(incoming) > 3 else "")
-            raise ArchiveError(f"{archive.home}: could not store {names} ({exc}); nothing was imported") from exc
-        raise
+    except StagedUntilOpened:
+        pass  # the rows are committed: the next open of the archive publishes the files
     for position, new_id in new_ids.items():
         results[position] = load_imported(archive, new_id)
     return results  # type: ignore[return-value]

@@ -21,8 +21,8 @@ from docgen.check import check_document
 from docgen.kinds import Document, Kind, get_kind
 
 from . import audit, changelog
-from .database import ConnectionLost, Database, DatabaseError
-from .errors import ArchiveError, NotConforming
+from .database import Database
+from .errors import ArchiveError, NotConforming, SecretRefused, StagedUntilOpened
 from .home import Archive
 from .pdf_copies import make_pdfs
 from .records import DocumentRecord, load_record
@@ -52,7 +52,7 @@ class Preview:
 
 
 def preview_issue(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
-                  date: dt.date | None = None) -> Preview:
+                  date: dt.date | None = None, include_secret: bool = True) -> Preview:
     """Render `data` as it would be issued now, with the number the register would give it, and
     check it against Decree 30. The issue itself confirms that number under the writers' lock
     (and keeps this rendering) or renders again with the number it takes, so checking never
@@ -62,6 +62,9 @@ def preview_issue(archive: Archive, kind: str | Kind, data: str | Path | Mapping
         raise ArchiveError(f"{kind.name} ({kind.label}) has no number of its own: it is an annex filed with "
                            "the dossier it belongs to, not issued")
     doc = load_document(kind, data, agency=archive.agency)
+    if doc.data.secrecy and not include_secret:  # they wrote the mark themselves: refused, not hidden
+        raise SecretRefused(f"Văn bản có độ mật ({doc.data.secrecy}): chỉ người được giao quyền xem văn bản mật "
+                            "mới được ban hành")
     issue_date = date or doc.date or dt.date.today()
     if issue_date > dt.date.today():
         raise ArchiveError(f"issue date {issue_date:%d/%m/%Y} is in the future: a document is numbered when "
@@ -77,7 +80,7 @@ def preview_issue(archive: Archive, kind: str | Kind, data: str | Path | Mapping
 def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mapping[str, Any], *,
                    date: dt.date | None = None, pdf: bool = True, actor: str | None = None,
                    strict: bool = False, reuse: bool = False, sign: bool = False,
-                   prompt: Callable[[str], str] | None = None) -> Issued:
+                   prompt: Callable[[str], str] | None = None, include_secret: bool = True) -> Issued:
     """Issue `data` as a document of `kind` in `archive`, dated `date` (else the data's date, else today).
 
     The document is checked against Decree 30 before a number is taken: each finding is a
@@ -87,8 +90,9 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
     killed after taking its numbers (`dossier build --issue`) gets the same documents.
     With `sign`, the signer's and the agency's keys are opened before numbering (a missing key or
     a wrong password issues nothing) and the PDF is signed after it is made; a signing failure
-    leaves the document issued, with a warning naming `docgen sign ID`."""
-    preview = preview_issue(archive, kind, data, date=date)
+    leaves the document issued, with a warning naming `docgen sign ID`. Without `include_secret` (a
+    user who may not see secret documents) a secret document is refused (SecretRefused)."""
+    preview = preview_issue(archive, kind, data, date=date, include_secret=include_secret)
     doc, register, issue_date, expected = preview.doc, preview.register, preview.date, preview.number
     warnings = []
     if doc.number is not None:
@@ -102,9 +106,9 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
 
     renderings = {expected: preview.rendered}  # by the number each was rendered with
     while True:
-        staged, committed = None, False
         try:
-            with archive.writing() as db:
+            with archive.writing_files("the document", "issued", "nothing was issued and no number was used") \
+                    as (db, stage):
                 if reuse and (earlier := issued_from(db, content)) is not None:
                     record = load_record(db, earlier, archive.store)
                     return Issued(record, [*warnings, f"{record.number_symbol} (id {record.id}) was already issued "
@@ -116,35 +120,18 @@ def issue_document(archive: Archive, kind: str | Kind, data: str | Path | Mappin
                     if len(renderings) <= RENDERS_OUTSIDE_THE_LOCK:
                         raise _NumberTaken(number)  # rolled back: the lock goes to the next writer at once
                     rendered = render_document(issued)
-                staged = archive.store.stage(rendered.docx)
+                staged = stage(rendered.docx)
                 document_id = _insert(db, issued, register, archive, pdf, actor)
                 db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) VALUES (?, 'docx', ?, ?, ?)",
                            (document_id, staged, len(rendered.docx), audit.now()))
                 audit.record(db, "issue", actor, document_id, number_symbol=issued.number_symbol,
                              register=register, year=issue_date.year, source=doc.source, content=content)
                 changelog.record(db, "issue", document_id=document_id)
-            committed = True
-            archive.store.publish(staged)
         except _NumberTaken as taken:
             renderings[taken.number] = render_document(doc.with_number(taken.number, issue_date))
             continue
-        except BaseException as exc:
-            if staged and not committed:
-                archive.store.settle([staged], committed)
-            unknown = isinstance(exc, ConnectionLost) and exc.committed is None
-            if isinstance(exc, (OSError, DatabaseError)):
-                if unknown:
-                    raise ArchiveError(f"{archive.home}: the connection to the database was lost while the document "
-                                       f"was recorded ({exc}): run `docgen verify` (or `docgen list`) to see whether it "
-                                       "was issued; its file is kept until then") from exc
-                if committed:  # the next open of the archive publishes the staged file
-                    warnings.append(f"the document is issued; its file stays staged until the archive is next "
-                                    f"opened ({exc})")
-                else:
-                    raise ArchiveError(f"{archive.home}: could not record the document ({exc}); nothing was issued "
-                                       "and no number was used") from exc
-            else:
-                raise
+        except StagedUntilOpened as exc:
+            warnings.append(str(exc))
         break
 
     if pdf:

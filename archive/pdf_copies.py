@@ -45,20 +45,15 @@ def make_pdfs(archive: Archive, document_ids: list[int], *, actor: str | None = 
             sources.append(source)
         pdfs = convert_to_pdf(sources, tmp / "out")
         made = [(document_id, pdf.read_bytes(), len(PdfReader(pdf).pages)) for (document_id, _), pdf in zip(wanted, pdfs)]
-    staged, done, committed = [], [], False
-    try:
-        with archive.writing() as db:
-            for document_id, data, pages in made:
-                db.lock_document(document_id)
-                if db.execute("SELECT 1 FROM files WHERE document_id = ? AND role = 'pdf'", (document_id,)).fetchone():
-                    continue  # another process made it meanwhile
-                sha = archive.store.stage(data)
-                staged.append(sha)
-                db.execute("INSERT INTO files (document_id, role, sha256, size, pages, created_at) "
-                           "VALUES (?, 'pdf', ?, ?, ?, ?)", (document_id, sha, len(data), pages, audit.now()))
-                audit.record(db, "pdf", actor, document_id, sha256=sha, pages=pages)
-                done.append(document_id)
-        committed = True
-    finally:
-        archive.store.settle(staged, committed)
+    done = []
+    with archive.writing_files("the PDFs", "recorded", "no PDF was recorded") as (db, stage):
+        for document_id, data, pages in made:
+            db.lock_document(document_id)
+            if db.execute("SELECT 1 FROM files WHERE document_id = ? AND role = 'pdf'", (document_id,)).fetchone():
+                continue  # another process made it meanwhile
+            sha = stage(data)
+            db.execute("INSERT INTO files (document_id, role, sha256, size, pages, created_at) "
+                       "VALUES (?, 'pdf', ?, ?, ?, ?)", (document_id, sha, len(data), pages, audit.now()))
+            audit.record(db, "pdf", actor, document_id, sha256=sha, pages=pages)
+            done.append(document_id)
     return done

@@ -86,22 +86,17 @@ def sign_document(archive: Archive, document_id: int, signatories: Signatories, 
                       number_symbol=record.number_symbol, place=record.place,
                       timestamp_url=archive.config.signing.timestamp_url)
     facts = read_signatures(signed, trust_roots(archive))
-    staged, committed = None, False
-    try:
-        with archive.writing() as db:
-            db.lock_document(document_id)
-            if db.execute("SELECT 1 FROM files WHERE document_id = ? AND role = ?", (document_id, SIGNED)).fetchone():
-                raise ArchiveError(f"{record.number_symbol} (id {record.id}) was signed meanwhile")
-            staged = archive.store.stage(signed)
-            db.execute("INSERT INTO files (document_id, role, sha256, size, pages, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       (document_id, SIGNED, staged, len(signed), record.files["pdf"].pages, audit.now()))
-            audit.record(db, "sign", actor, document_id, sha256=staged, signer_key=signatories.signer_key,
-                         signatures=[{k: f.as_dict()[k] for k in ("field", "signer", "organisation", "signed_at",
-                                                                    "timestamp")} for f in facts])
-            changelog.record(db, "sign", document_id=document_id)
-        committed = True
-    finally:
-        archive.store.settle([staged] if staged else [], committed)
+    with archive.writing_files("the signed PDF", "recorded", "the document stays unsigned") as (db, stage):
+        db.lock_document(document_id)
+        if db.execute("SELECT 1 FROM files WHERE document_id = ? AND role = ?", (document_id, SIGNED)).fetchone():
+            raise ArchiveError(f"{record.number_symbol} (id {record.id}) was signed meanwhile")
+        staged = stage(signed)
+        db.execute("INSERT INTO files (document_id, role, sha256, size, pages, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   (document_id, SIGNED, staged, len(signed), record.files["pdf"].pages, audit.now()))
+        audit.record(db, "sign", actor, document_id, sha256=staged, signer_key=signatories.signer_key,
+                     signatures=[{k: f.as_dict()[k] for k in ("field", "signer", "organisation", "signed_at",
+                                                                "timestamp")} for f in facts])
+        changelog.record(db, "sign", document_id=document_id)
     warnings = [f"{f.field}: {problem}" for f in facts for problem in f.problems]
     return Signed(load_record(archive.db, document_id, archive.store), len(signed) - len(unsigned), warnings)
 

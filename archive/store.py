@@ -13,12 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .database import ConnectionLost
 from .errors import IntegrityProblem
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -62,10 +60,10 @@ class FileStore:
             raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
         return self.staging / sha256
 
-    def stage(self, data: bytes, *, sync_folder: bool = True) -> str:
-        """Write `data` durably into staging under its hash (call inside a write transaction).
-        `sync_folder=False` leaves the staging folder's entry to one `sync_staging` for a batch,
-        which must come before the transaction commits."""
+    def stage(self, data: bytes) -> str:
+        """Write `data` durably into staging under its hash, inside the write transaction whose rows
+        name it (Archive.writing_files); `sync_staging` makes the folder's entries durable, once for
+        all the files of the transaction, before it commits."""
         sha256 = sha256_bytes(data)
         temp = self.staging / f".tmp-{uuid.uuid4().hex}"
         try:
@@ -78,8 +76,6 @@ class FileStore:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        if sync_folder:
-            self.sync_staging()
         return sha256
 
     def sync_staging(self) -> None:
@@ -104,13 +100,8 @@ class FileStore:
         return target
 
     def settle(self, staged: Iterable[str], committed: bool) -> None:
-        """After the transaction whose rows name `staged` (called from its finally or except clause):
-        publish them if it committed, discard them if it did not. When a lost COMMIT answer left it
-        unknown, they stay staged: the next open's recovery publishes or deletes each by what the
-        database holds."""
-        error = sys.exc_info()[1]
-        if not committed and isinstance(error, ConnectionLost) and error.committed is None:
-            return
+        """After the transaction whose rows name `staged`: publish them if it committed, discard
+        them if it rolled back."""
         for sha256 in staged:
             (self.publish if committed else self.discard)(sha256)
 

@@ -192,8 +192,7 @@ def build_large_archive(tmp: Path, count: int) -> tuple[Path, float]:
             archive.db.execute("SELECT sha256 FROM files WHERE document_id = 1").fetchone()[0])
         first = dt.date(2024, 1, 2)
         for batch_start in range(1, count + 1, 500):
-            staged = []
-            with archive.writing() as db:
+            with archive.writing_files("the bench's documents", "recorded", "nothing was recorded") as (db, stage):
                 for number in range(batch_start, min(batch_start + 500, count + 1)):
                     row = {**{k: v for k, v in template.items() if k != "id"}, "year": 2024, "number": number,
                            "number_symbol": f"{number:02d}/{template['symbol']}",
@@ -202,13 +201,10 @@ def build_large_archive(tmp: Path, count: int) -> tuple[Path, float]:
                     document_id = db.execute(f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(row))}) "
                                              "RETURNING id", list(row.values())).fetchone()[0]
                     data = docx + f"\n<!-- bench copy {number} -->".encode()
-                    sha = archive.store.stage(data)
-                    staged.append(sha)
+                    sha = stage(data)
                     db.execute("INSERT INTO files (document_id, role, sha256, size, created_at) "
                                "VALUES (?, 'docx', ?, ?, ?)", (document_id, sha, len(data), audit.now()))
                     audit.record(db, "issue", "bench", document_id, number_symbol=row["number_symbol"])
-            for sha in staged:
-                archive.store.publish(sha)
     return home, time.perf_counter() - started
 
 

@@ -210,7 +210,7 @@ def test_a_secret_documents_copy_is_secret_and_numbers_apart(home, tmp_path):
 
 
 def test_a_failure_while_recording_the_copy_uses_no_number_and_leaves_no_file(home, tmp_path, monkeypatch):
-    from archive import Archive
+    from archive import Archive, ArchiveError
     from archive import copies as copies_module
     from archive.copies import make_copy
 
@@ -220,7 +220,7 @@ def test_a_failure_while_recording_the_copy_uses_no_number_and_leaves_no_file(ho
     before = store_files(home)
     with Archive.open(home) as archive:
         monkeypatch.setattr(copies_module.changelog, "record", broken)
-        with pytest.raises(OSError):
+        with pytest.raises(ArchiveError, match=r"could not record the copy \(disk went away\); nothing was recorded"):
             make_copy(archive, 1, "sao-y")
         monkeypatch.undo()
         assert not any(archive.store.staging.iterdir())
