@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive import Archive
+from archive.errors import SecretRefused
 from docgen.errors import DataError, DocgenError
 from docgen.forms import field_messages
 from docgen.limits import DATA_FILE_BYTES, SHEET_FILE_BYTES, WEB_IMPORT_BYTES, size_text
@@ -118,6 +119,10 @@ def create_app(home: str | os.PathLike | None = None) -> FastAPI:
         plain = exc.status_code == 404 or exc.detail == HTTPStatus(exc.status_code).phrase
         message = ERROR_PAGES.get(exc.status_code, ("", exc.detail))[1] if plain else exc.detail
         return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(SecretRefused)
+    async def secret_refused(request: Request, exc: SecretRefused):
+        return await http_error(request, StarletteHTTPException(403, str(exc)))
 
     @app.exception_handler(DocgenError)
     async def bad_data(request: Request, exc: DocgenError):

@@ -73,7 +73,7 @@ def build(archive: Archive, user: User, campaign: UploadFile, nominees: UploadFi
             loaded = load_campaign(campaign_path, agency=archive.agency, details=False)
             report = build_dossier(loaded, sheet_path, staged)
         except DocgenError as exc:
-            raise told_as_uploaded(exc, tmp) from None
+            raise told_as_uploaded(exc, {f"{tmp}/": ""}) from None
         answer = report.as_json()
         answer.update(campaign=campaign_path.name, nominees=sheet_path.name, output=None, id=None, download=None)
         if report.ok:

@@ -18,7 +18,7 @@ from docgen.limits import WEB_IMPORT_BYTES, WEB_IMPORT_FILES, size_text
 
 from .auth import check_csrf, open_archive, require
 from .pages import render_page
-from .uploads import save_upload, told_as_uploaded
+from .uploads import as_uploaded, save_upload, told_as_uploaded
 
 router = APIRouter()
 # The parts an import may not find in a text (index.recognize.FIELDS), as the page names them.
@@ -54,26 +54,18 @@ def import_uploads(archive: Archive, user: User, files: list[UploadFile], settin
             report = import_files(archive, [Path(p) for p in names], overrides=overrides, actor=user.name,
                                   include_secret=user.secret)
         except DocgenError as exc:
-            raise told_as_uploaded(exc, Path(tmp)) from None
+            raise told_as_uploaded(exc, names) from None
         index_imported(archive, report)
     answer = report.as_dict()
     for item in answer["imported"] + answer["skipped"]:
-        shown = names.get(item["file"], item["file"])
-        for key in ("reason",):
-            if key in item:
-                item[key] = item[key].replace(item["file"], shown)
-        item["file"] = shown
+        if "reason" in item:
+            item["reason"] = as_uploaded(item["reason"], names)
+        item["file"] = names.get(item["file"], item["file"])
         item.pop("path", None)  # where the store keeps it: not the user's business
-    answer["warnings"] = [_told(w, names) for w in answer["warnings"]]
+    answer["warnings"] = [as_uploaded(w, names) for w in answer["warnings"]]
     record_use(archive, user.name, "web import", files=len(files), imported=len(answer["imported"]),
                skipped=len(answer["skipped"]))
     return answer
-
-
-def _told(text: str, names: dict[str, str]) -> str:
-    for path, name in names.items():
-        text = text.replace(path, name)
-    return text
 
 
 @router.post("/api/import", tags=["import"])

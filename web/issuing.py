@@ -17,13 +17,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from archive import Archive
+from archive.errors import SecretRefused
 from archive.users import User
 from docgen.errors import DataError, DocgenError
 from docgen.limits import DATA_FILE_BYTES
 
 from .auth import check_csrf, current_user, open_archive, require
-from .documents import refuse_secret
 from .pages import render_page
+from .uploads import safe_name, told_as_uploaded
 
 router = APIRouter()
 PREVIEWS = "web-previews"  # draft PDFs of the Preview button, under the home, each for its clerk only
@@ -104,7 +105,7 @@ async def issue_form(request: Request, user: User = Depends(require("issue")),
             raise DocgenError(f"unknown document kind {kind!r}; known kinds: {', '.join(KINDS)}")
         source = None
         if isinstance(upload, UploadFile) and upload.filename:
-            name = re.sub(r"[^\w.-]+", "-", Path(upload.filename).name) or "du-lieu.yaml"
+            name = safe_name(upload.filename, "du-lieu.yaml")
             source = (name if Path(name).suffix.lower() in (".yaml", ".yml", ".json") else name + ".yaml",
                       await upload.read(DATA_FILE_BYTES + 1))
         elif text.strip():
@@ -120,7 +121,6 @@ def preview_or_issue(request: Request, user: User, archive: Archive, kind: str, 
                      source: tuple[str, bytes] | None, issue: bool, text: str):
     from archive import issue_document
     from archive.issuing import preview_issue
-    from docgen import load_document
 
     with tempfile.TemporaryDirectory(prefix="docgen-web-") as folder:
         given: Any = data
@@ -129,14 +129,15 @@ def preview_or_issue(request: Request, user: User, archive: Archive, kind: str, 
             given.write_bytes(source[1][:DATA_FILE_BYTES + 1])
         try:
             if issue:
-                refuse_secret(user, load_document(kind, given, agency=archive.agency))
-                issued = issue_document(archive, kind, given, pdf=True, actor=user.name)
+                issued = issue_document(archive, kind, given, pdf=True, actor=user.name, include_secret=user.secret)
                 return RedirectResponse(f"/documents/{issued.record.id}", status_code=303)
-            previewed = preview_issue(archive, kind, given)
-            refuse_secret(user, previewed.doc)
+            previewed = preview_issue(archive, kind, given, include_secret=user.secret)
             token, pdf_problem = keep_preview(archive, user, previewed.rendered.docx)
+        except SecretRefused:
+            raise  # 403 (web/app.py)
         except DocgenError as exc:
-            problems = exc.problems if isinstance(exc, DataError) and not source else [str(exc)]
+            problems = exc.problems if isinstance(exc, DataError) and not source else [
+                str(told_as_uploaded(exc, {f"{folder}/": ""}))]
             return issue_view(request, user, archive, kind, data, problems=problems, text=text, status_code=422)
     doc = previewed.doc
     preview = {"label": doc.kind.label, "metadata": doc.metadata(),

@@ -40,11 +40,17 @@ def save_upload(upload: UploadFile, folder: Path, default: str, limit: int, *, s
     return path
 
 
-def told_as_uploaded(exc: DocgenError, folder: Path) -> DocgenError:
-    """The library's error with the temporary folder taken out of its messages (they name the file as uploaded)."""
-    prefix = f"{folder}/"
-    exc.args = tuple(a.replace(prefix, "") if isinstance(a, str) else a for a in exc.args)
+def as_uploaded(text: str, shown: dict[str, str]) -> str:
+    """`text` with each temporary path of `shown` replaced by what the user uploaded it as."""
+    for path, name in shown.items():
+        text = text.replace(path, name)
+    return text
+
+
+def told_as_uploaded(exc: DocgenError, shown: dict[str, str]) -> DocgenError:
+    """The library's error with the temporary paths taken out of its messages (as_uploaded)."""
+    exc.args = tuple(as_uploaded(a, shown) if isinstance(a, str) else a for a in exc.args)
     if isinstance(exc, DataError):
-        exc.source = exc.source.replace(prefix, "")
-        exc.problems = [p.replace(prefix, "") for p in exc.problems]
+        exc.source = as_uploaded(exc.source, shown)
+        exc.problems = [as_uploaded(p, shown) for p in exc.problems]
     return exc
