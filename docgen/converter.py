@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
-import signal
-import socket
-import subprocess
-import tempfile
 import threading
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ConversionError
+
+if TYPE_CHECKING:  # sockets and processes are loaded when a converter is used, not at every command's start
+    import socket
+    import subprocess
 
 SERVER = Path(__file__).with_name("converter_server.py")
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with python3-uno; a virtual environment has no uno
@@ -35,7 +35,7 @@ PING_S = 1.0
 START_S = 60.0
 STOP_S = 5.0
 
-_chosen: str | None = None
+_home: Path | None = None  # use_home's; its converter.json is read when a conversion asks
 
 
 class Unavailable(Exception):
@@ -48,33 +48,43 @@ class Unreadable(Exception):
 
 def running() -> str | None:
     """The socket of the converter this process uses, if any."""
-    return os.environ.get(ENVIRONMENT) or _chosen
+    if os.environ.get(ENVIRONMENT) or _home is None:
+        return os.environ.get(ENVIRONMENT)
+    try:
+        state = json.loads((_home / STATE_FILE).read_text(encoding="utf-8"))
+        os.kill(int(state["owner"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return str(state["socket"])
 
 
 def use_home(home: str | os.PathLike) -> None:
-    """Use the converter a `docgen serve` of this home runs, if one is running (a CLI batch)."""
-    global _chosen
-    try:
-        state = json.loads((Path(home) / STATE_FILE).read_text(encoding="utf-8"))
-        os.kill(int(state["owner"]), 0)
-    except (OSError, ValueError, KeyError, TypeError):
-        return
-    _chosen = str(state["socket"])
+    """Use the converter a `docgen serve` of this home runs, if one is running when a conversion
+    asks (a CLI batch)."""
+    global _home
+    _home = Path(home)
 
 
 def convert_one(sock: str, source: Path, target: Path, to: str, timeout: float) -> None:
     """Have the converter at `sock` write `target` from `source`; Unreadable or Unavailable otherwise."""
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(timeout)
-            connection.connect(sock)
-            answer = _ask(connection, {"op": "convert", "source": str(source), "target": str(target), "to": to})
+        answer = _request(sock, {"op": "convert", "source": str(source), "target": str(target), "to": to}, timeout)
     except (OSError, ValueError) as exc:
         raise Unavailable(str(exc)) from None
     if answer.get("unreadable"):
         raise Unreadable(answer.get("error") or "LibreOffice could not read it")
     if not answer.get("ok"):
         raise Unavailable(answer.get("error") or str(answer))
+
+
+def _request(sock: str, request: dict, timeout: float) -> dict:
+    """One request to the converter at `sock` and its answer (OSError, ValueError when it fails)."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(timeout)
+        connection.connect(sock)
+        return _ask(connection, request)
 
 
 def _ask(connection: socket.socket, request: dict) -> dict:
@@ -109,6 +119,8 @@ class WarmConverter:
         return str(self.folder / "socket")
 
     def start(self) -> "WarmConverter":
+        import tempfile
+
         from .pdf import _profile, find_soffice
 
         self.soffice = find_soffice()
@@ -145,6 +157,9 @@ class WarmConverter:
     # -- the server's life -----------------------------------------------------------------
 
     def _launch(self) -> None:
+        import select
+        import subprocess
+
         from .pdf import _keep_offline
 
         _keep_offline(self.profile)
@@ -170,14 +185,13 @@ class WarmConverter:
     def _kill(self, *, gently: bool = False) -> None:
         """End the server and its soffice (the process group): asked to end first when `gently`
         (serve stopping: LibreOffice closes its profile), killed at once otherwise (dead or hung)."""
+        import signal
+        import subprocess
         if self.process is None:
             return
         if gently:
             try:
-                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-                    connection.settimeout(STOP_S)
-                    connection.connect(self.socket)
-                    _ask(connection, {"op": "stop"})
+                _request(self.socket, {"op": "stop"}, STOP_S)
                 self.process.wait(STOP_S)
             except (OSError, ValueError, subprocess.TimeoutExpired):
                 pass
@@ -214,10 +228,7 @@ class WarmConverter:
     def _answers(self) -> bool:
         """The server answers a ping within a few seconds, and no conversion has run past hang_s."""
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-                connection.settimeout(5.0)
-                connection.connect(self.socket)
-                return _ask(connection, {"op": "ping"}).get("busy", 0.0) <= self.hang_s
+            return _request(self.socket, {"op": "ping"}, 5.0).get("busy", 0.0) <= self.hang_s
         except (OSError, ValueError):
             return False
 
