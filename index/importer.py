@@ -102,6 +102,7 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
         tick()
 
     batch: list[tuple[Path, Any, Incoming]] = []
+    batch_bytes = 0
 
     def store_batch() -> None:
         try:
@@ -143,8 +144,10 @@ def import_files(archive, paths: list[Path], *, overrides: dict[str, Any] | None
             continue
         batch.append((path, extracted, Incoming(path, metadata, extracted.text, extracted.format, extracted.legacy,
                                                 missing)))
-        if len(batch) >= STORE_BATCH or sum(p.stat().st_size for p, _, _ in batch) >= STORE_BATCH_BYTES:
+        batch_bytes += path.stat().st_size
+        if len(batch) >= STORE_BATCH or batch_bytes >= STORE_BATCH_BYTES:
             store_batch()
+            batch_bytes = 0
     if batch:
         store_batch()
     return report
